@@ -1,0 +1,56 @@
+"""Settings read from the environment (CATALOG_*), with safe defaults for the embedded mode."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def _sqlite_default(instance_path: str) -> str:
+    return f"sqlite:///{Path(instance_path) / 'catalog.sqlite3'}"
+
+
+def load_settings(instance_path: str) -> dict:
+    """Collect the app's settings from CATALOG_* environment variables."""
+    env = os.environ
+    database_url = env.get("CATALOG_DATABASE_URL") or _sqlite_default(instance_path)
+    if database_url.startswith("postgres://"):
+        database_url = "postgresql://" + database_url.removeprefix("postgres://")
+    if database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
+    base_uri = env.get("CATALOG_BASE_URI", "http://localhost:5000").rstrip("/")
+    secret = env.get("CATALOG_SECRET_KEY") or _instance_secret(instance_path)
+    return {
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "CATALOG_BASE_URI": base_uri,
+        "SECRET_KEY": secret,
+        "CATALOG_FILES_DIR": env.get("CATALOG_FILES_DIR", str(Path(instance_path) / "files")),
+        "CATALOG_MAX_UPLOAD_BYTES": int(env.get("CATALOG_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)),
+        "CATALOG_PAGE_SIZE": int(env.get("CATALOG_PAGE_SIZE", 100)),
+        "CATALOG_MAX_PAGE_SIZE": int(env.get("CATALOG_MAX_PAGE_SIZE", 1000)),
+        "CATALOG_TITLE": env.get("CATALOG_TITLE", "Catálogo de Gestión Pública Distrital"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": base_uri.startswith("https://"),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SECURE": base_uri.startswith("https://"),
+        "WTF_CSRF_TIME_LIMIT": None,
+        "JSON_SORT_KEYS": False,
+        "BABEL_DEFAULT_LOCALE": "es",
+        "BABEL_DEFAULT_TIMEZONE": "America/Bogota",
+    }
+
+
+def _instance_secret(instance_path: str) -> str:
+    """A per-install secret kept in the instance folder, so sessions survive restarts."""
+    path = Path(instance_path) / "secret_key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        value = secrets.token_hex(32)
+        path.write_text(value)
+        path.chmod(0o600)
+        return value

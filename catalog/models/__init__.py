@@ -1,0 +1,45 @@
+"""The catalog's data model (SQLAlchemy 2 typed models)."""
+
+from .accounts import ROLE_ADMIN, ROLE_EDITOR, ROLES, ApiToken, Membership, User
+from .derived import LinkCheck, ResourceFragment
+from .good_practice import Collaborator, GoodPractice
+from .history import ChainHead, Revision
+from .publishers import ENTITY, UNIT, Publisher
+from .resources import (
+    DRAFT,
+    PUBLISHED,
+    STATUSES,
+    WITHDRAWN,
+    Distribution,
+    Resource,
+    ResourceKeyword,
+    ResourceTheme,
+)
+from .types import utcnow
+
+__all__ = [
+    "ApiToken",
+    "ChainHead",
+    "Collaborator",
+    "DRAFT",
+    "Distribution",
+    "ENTITY",
+    "GoodPractice",
+    "LinkCheck",
+    "Membership",
+    "PUBLISHED",
+    "Publisher",
+    "ROLES",
+    "ROLE_ADMIN",
+    "ROLE_EDITOR",
+    "Resource",
+    "ResourceFragment",
+    "ResourceKeyword",
+    "ResourceTheme",
+    "Revision",
+    "STATUSES",
+    "UNIT",
+    "User",
+    "WITHDRAWN",
+    "utcnow",
+]

@@ -1,0 +1,43 @@
+"""Stored outputs derived from resources: DCAT fragments and link-check results."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from .types import UTCDateTime, utcnow
+
+
+class ResourceFragment(db.Model):
+    """A resource's DCAT rendered once per change, in every serialisation (see DESIGN.md)."""
+
+    __tablename__ = "resource_fragment"
+
+    resource_id: Mapped[int] = mapped_column(
+        ForeignKey("resource.id", ondelete="CASCADE"), primary_key=True
+    )
+    nt: Mapped[str] = mapped_column(Text, default="")
+    ttl: Mapped[str] = mapped_column(Text, default="")
+    jsonld: Mapped[str] = mapped_column(Text, default="")
+    rdfxml: Mapped[str] = mapped_column(Text, default="")
+    datajson: Mapped[str] = mapped_column(Text, default="")
+    rendered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class LinkCheck(db.Model):
+    """The last result of checking one URL (written by the link checker only)."""
+
+    __tablename__ = "link_check"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    ok: Mapped[bool] = mapped_column(default=False)
+    media_type: Mapped[str | None] = mapped_column(String(120))
+    error: Mapped[str | None] = mapped_column(String(500))
+    elapsed_ms: Mapped[int | None] = mapped_column(Integer)

@@ -1,0 +1,74 @@
+"""District entities (entidades) and their units (dependencias)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .types import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from .resources import Resource
+
+ENTITY = "entidad"
+UNIT = "dependencia"
+
+
+class Publisher(db.Model):
+    __tablename__ = "publisher"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=lambda: str(uuid.uuid4()))
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    acronym: Mapped[str | None] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(20), default=ENTITY)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("publisher.id"), index=True)
+    sector: Mapped[str | None] = mapped_column(String(80))
+    description: Mapped[str | None] = mapped_column(Text)
+    homepage: Mapped[str | None] = mapped_column(String(500))
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(60))
+    address: Mapped[str | None] = mapped_column(String(300))
+    head_name: Mapped[str | None] = mapped_column(String(200))
+    orden: Mapped[str] = mapped_column(String(40), default="Distrital")
+    department: Mapped[str] = mapped_column(String(80), default="Bogotá D.C.")
+    municipality: Mapped[str] = mapped_column(String(80), default="Bogotá D.C.")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    parent: Mapped[Publisher | None] = relationship(
+        remote_side="Publisher.id", back_populates="units"
+    )
+    units: Mapped[list[Publisher]] = relationship(
+        back_populates="parent", order_by="Publisher.name"
+    )
+    resources: Mapped[list[Resource]] = relationship(
+        back_populates="publisher", foreign_keys="Resource.publisher_id"
+    )
+
+    @property
+    def entity(self) -> Publisher:
+        """The top-level entity this publisher belongs to (itself for an entity)."""
+        node = self
+        while node.parent is not None:
+            node = node.parent
+        return node
+
+    @property
+    def is_unit(self) -> bool:
+        return self.parent_id is not None
+
+    @property
+    def display_name(self) -> str:
+        if self.parent is not None:
+            return f"{self.name} — {self.parent.name}"
+        return self.name
+
+    def __repr__(self) -> str:
+        return f"<Publisher {self.slug}>"

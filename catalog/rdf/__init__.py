@@ -1,0 +1,1 @@
+"""RDF: namespaces, the one DCAT mapping, serialisation formats and content negotiation."""

@@ -1,0 +1,415 @@
+"""The one DCAT-AP 3 mapping: models → RDF. Every RDF output, fragment and feed category
+comes from here; nothing else knows which property a field becomes.
+
+No blank nodes: auxiliary nodes (period, checksum, rights statement) get hash URIs under their
+owner, so per-resource fragments can be concatenated without label clashes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from flask import current_app
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
+
+from .. import urls
+from ..models import Distribution, Publisher, Resource
+from ..text import strip_unsafe
+from ..vocab import Concept, Vocabularies
+from .namespaces import (
+    ADMS,
+    ADMS_PUBLISHER_TYPE,
+    CGP,
+    DCAT,
+    DCATAP,
+    DCT,
+    ELI,
+    EU_AVAILABILITY,
+    FOAF,
+    IANA_MEDIA_TYPES,
+    ORG,
+    RDF,
+    RDFS,
+    SKOS,
+    SPDX,
+    VCARD,
+    XSD,
+    new_graph,
+)
+
+BOGOTA = "https://sws.geonames.org/3688689/"
+BOGOTA_LABEL = "Bogotá D.C."
+SPANISH = "http://publications.europa.eu/resource/authority/language/SPA"
+DEFAULT_LICENCE = "CC_BY_4_0"
+GOOD_PRACTICE_TYPES = ("buena-practica", "leccion-aprendida")
+
+# vocabulary scheme key → the class DCAT-AP expects for values drawn from it
+RANGE_CLASS = {
+    "frequencies": DCT.Frequency,
+    "licences": DCT.LicenseDocument,
+    "languages": DCT.LinguisticSystem,
+    "access-rights": DCT.RightsStatement,
+    "file-types": DCT.MediaTypeOrExtent,
+}
+
+
+def _lit(value: str, lang: str | None = "es") -> Literal:
+    return Literal(strip_unsafe(value), lang=lang)
+
+
+def _date(value: date | datetime) -> Literal:
+    if isinstance(value, datetime):
+        return Literal(value.replace(microsecond=0).isoformat(), datatype=XSD.dateTime)
+    return Literal(value.isoformat(), datatype=XSD.date)
+
+
+@dataclass
+class References:
+    """Shared nodes a resource points at; described once per document by `describe`."""
+
+    concepts: dict[str, Concept] = field(default_factory=dict)
+    publishers: dict[int, Publisher] = field(default_factory=dict)
+    media_types: set[str] = field(default_factory=set)
+    locations: set[str] = field(default_factory=set)
+
+    def update(self, other: References) -> None:
+        self.concepts.update(other.concepts)
+        self.publishers.update(other.publishers)
+        self.media_types |= other.media_types
+        self.locations |= other.locations
+
+
+class DcatMapper:
+    """Maps resources and publishers to DCAT-AP 3; bound to the app's vocabularies."""
+
+    def __init__(self, vocab: Vocabularies | None = None):
+        self.vocab = vocab or current_app.extensions["vocab"]
+
+    # ------------------------------------------------------------------ resources
+    def add_resource(self, g: Graph, resource: Resource) -> References:
+        """Add the triples a resource owns (dataset, distributions, hash nodes)."""
+        refs = References()
+        s = URIRef(urls.resource_uri(resource.slug))
+        g.add((s, RDF.type, DCAT.Dataset))
+        g.add((s, DCT.identifier, Literal(resource.uuid)))
+        g.add((s, DCT.title, _lit(resource.title)))
+        g.add((s, DCT.description, _lit(resource.description or resource.title)))
+        self._concept(g, s, DCT.type, "resource-types", resource.type, refs)
+        page = URIRef(urls.resource_page(resource.slug))
+        g.add((s, DCAT.landingPage, page))
+        g.add((page, RDF.type, FOAF.Document))
+        g.add((s, DCT.publisher, self._agent_ref(resource.publisher, refs)))
+        creator = resource.creator or resource.publisher
+        g.add((s, DCT.creator, self._agent_ref(creator, refs)))
+        g.add((s, DCAT.contactPoint, self._contact(g, resource, refs)))
+        for keyword in resource.keyword_list:
+            g.add((s, DCAT.keyword, _lit(keyword)))
+        for uri in self.theme_uris(resource):
+            concept = self.vocab.concept(uri)
+            g.add((s, DCAT.theme, URIRef(uri)))
+            if concept is not None:
+                refs.concepts[uri] = concept
+        if resource.issued:
+            g.add((s, DCT.issued, _date(resource.issued)))
+        g.add((s, DCT.modified, _date(resource.modified or resource.updated_at.date())))
+        self._concept(g, s, DCT.accrualPeriodicity, "frequencies", resource.accrual_periodicity, refs)
+        for lang in resource.languages or ["SPA"]:
+            self._concept(g, s, DCT.language, "languages", lang, refs)
+        self._concept(g, s, DCT.accessRights, "access-rights", resource.access_rights, refs)
+        spatial = resource.spatial or BOGOTA
+        g.add((s, DCT.spatial, URIRef(spatial)))
+        refs.locations.add(spatial)
+        if resource.temporal_start or resource.temporal_end:
+            period = URIRef(f"{s}#periodo")
+            g.add((s, DCT.temporal, period))
+            g.add((period, RDF.type, DCT.PeriodOfTime))
+            if resource.temporal_start:
+                g.add((period, DCAT.startDate, _date(resource.temporal_start)))
+            if resource.temporal_end:
+                g.add((period, DCAT.endDate, _date(resource.temporal_end)))
+        if resource.rights:
+            rights = URIRef(f"{s}#derechos")
+            g.add((s, DCT.rights, rights))
+            g.add((rights, RDF.type, DCT.RightsStatement))
+            g.add((rights, RDFS.label, _lit(resource.rights)))
+        if resource.conforms_to:
+            standard = URIRef(resource.conforms_to)
+            g.add((s, DCT.conformsTo, standard))
+            g.add((standard, RDF.type, DCT.Standard))
+        if resource.version_label:
+            g.add((s, DCAT.version, Literal(strip_unsafe(resource.version_label))))
+        if resource.version_notes:
+            g.add((s, ADMS.versionNotes, _lit(resource.version_notes)))
+        if resource.next_review_on:
+            g.add((s, CGP.nextReviewDate, _date(resource.next_review_on)))
+        if resource.legal_basis:
+            g.add((s, CGP.legalBasis, _lit(resource.legal_basis)))
+        self._norm(g, s, resource, refs)
+        for dist in resource.distributions:
+            g.add((s, DCAT.distribution, self.add_distribution(g, dist, resource, refs)))
+        return refs
+
+    def theme_uris(self, resource: Resource) -> list[str]:
+        """The resource's themes, plus the EU data themes its datos.gov.co categories map to."""
+        out = list(resource.theme_uris)
+        eu = self.vocab.schemes.get("eu-themes")
+        for uri in list(out):
+            concept = self.vocab.concept(uri)
+            if concept is None or concept.scheme != "datos-gov-co" or eu is None:
+                continue
+            for match in concept.matches:
+                if match in eu.by_uri and match not in out:
+                    out.append(match)
+        return out
+
+    def _norm(self, g: Graph, s: URIRef, resource: Resource, refs: References) -> None:
+        if resource.type != "norma":
+            return
+        g.add((s, RDF.type, ELI.LegalResource))
+        if resource.norm_number:
+            g.add((s, ELI.id_local, Literal(strip_unsafe(resource.norm_number))))
+        if resource.norm_date:
+            g.add((s, ELI.date_document, _date(resource.norm_date)))
+        if resource.norm_issuer:
+            g.add((s, CGP.issuingBody, _lit(resource.norm_issuer)))
+        if resource.legal_status:
+            concept = self.vocab["legal-status"].get(resource.legal_status)
+            if concept is not None:
+                g.add((s, CGP.legalStatus, URIRef(concept.uri)))
+                refs.concepts[concept.uri] = concept
+        if resource.legal_status_note:
+            g.add((s, CGP.legalStatusNote, _lit(resource.legal_status_note)))
+        if resource.superseded_by:
+            g.add((s, DCT.isReplacedBy, URIRef(resource.superseded_by)))
+
+    def add_distribution(
+        self, g: Graph, dist: Distribution, resource: Resource, refs: References
+    ) -> URIRef:
+        d = URIRef(urls.distribution_uri(dist.uuid))
+        g.add((d, RDF.type, DCAT.Distribution))
+        if dist.title:
+            g.add((d, DCT.title, _lit(dist.title)))
+        if dist.description:
+            g.add((d, DCT.description, _lit(dist.description)))
+        access, download = distribution_urls(dist)
+        g.add((d, DCAT.accessURL, URIRef(access)))
+        if download:
+            g.add((d, DCAT.downloadURL, URIRef(download)))
+        if dist.media_type:
+            media = URIRef(IANA_MEDIA_TYPES + dist.media_type)
+            g.add((d, DCAT.mediaType, media))
+            refs.media_types.add(dist.media_type)
+        self._concept(g, d, DCT.format, "file-types", dist.format, refs)
+        licence = dist.license or resource.license or DEFAULT_LICENCE
+        self._concept(g, d, DCT.license, "licences", licence, refs)
+        if dist.language:
+            self._concept(g, d, DCT.language, "languages", dist.language, refs)
+        if dist.byte_size is not None:
+            g.add((d, DCAT.byteSize, Literal(dist.byte_size, datatype=XSD.nonNegativeInteger)))
+        if dist.checksum_sha256:
+            checksum = URIRef(f"{d}#checksum")
+            g.add((d, SPDX.checksum, checksum))
+            g.add((checksum, RDF.type, SPDX.Checksum))
+            g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+            g.add((checksum, SPDX.checksumValue, Literal(dist.checksum_sha256, datatype=XSD.hexBinary)))
+        g.add((d, DCATAP.availability, URIRef(EU_AVAILABILITY.STABLE)))
+        g.add((d, DCT.issued, _date(dist.created_at.date())))
+        g.add((d, DCT.modified, _date(dist.updated_at.date())))
+        return d
+
+    def _concept(
+        self, g: Graph, s: Node, p: URIRef, scheme: str, notation: str | None, refs: References
+    ) -> None:
+        if not notation or scheme not in self.vocab:
+            return
+        concept = self.vocab[scheme].get(notation)
+        if concept is None:
+            return
+        g.add((s, p, URIRef(concept.uri)))
+        refs.concepts[concept.uri] = concept
+
+    # ------------------------------------------------------------------ agents
+    def _agent_ref(self, publisher: Publisher, refs: References) -> URIRef:
+        node = publisher
+        while node is not None:
+            refs.publishers[node.id] = node
+            node = node.parent
+        return URIRef(urls.publisher_uri(publisher.slug))
+
+    def _contact(self, g: Graph, resource: Resource, refs: References) -> URIRef:
+        """An institutional vCard: the resource's own contact, else its publisher's."""
+        publisher = resource.publisher
+        email = resource.contact_email or publisher.email or publisher.entity.email
+        if resource.contact_email or resource.contact_name:
+            c = URIRef(f"{urls.resource_uri(resource.slug)}#contacto")
+            g.add((c, RDF.type, VCARD.Organization))
+            g.add((c, VCARD.fn, _lit(resource.contact_name or publisher.name)))
+            if email:
+                g.add((c, VCARD.hasEmail, URIRef(f"mailto:{email}")))
+            return c
+        return URIRef(urls.contact_uri(publisher.slug))
+
+    def add_publisher(self, g: Graph, publisher: Publisher) -> URIRef:
+        """A publisher as foaf:Agent / org:Organization, with its institutional contact."""
+        a = URIRef(urls.publisher_uri(publisher.slug))
+        g.add((a, RDF.type, FOAF.Agent))
+        g.add((a, RDF.type, FOAF.Organization))
+        g.add((a, RDF.type, ORG.OrganizationalUnit if publisher.parent else ORG.Organization))
+        g.add((a, FOAF.name, _lit(publisher.name)))
+        if publisher.acronym:
+            g.add((a, SKOS.altLabel, Literal(publisher.acronym)))
+        publisher_type = ADMS_PUBLISHER_TYPE.LocalAuthority
+        g.add((a, DCT.type, publisher_type))
+        g.add((publisher_type, RDF.type, SKOS.Concept))
+        g.add((publisher_type, SKOS.prefLabel, Literal("Local Authority", lang="en")))
+        g.add((publisher_type, SKOS.prefLabel, Literal("Autoridad local", lang="es")))
+        if publisher.parent is not None:
+            g.add((a, ORG.unitOf, URIRef(urls.publisher_uri(publisher.parent.slug))))
+        if publisher.homepage:
+            home = URIRef(publisher.homepage)
+            g.add((a, FOAF.homepage, home))
+            g.add((home, RDF.type, FOAF.Document))
+        page = URIRef(urls.publisher_page(publisher.slug))
+        g.add((a, FOAF.page, page))
+        g.add((page, RDF.type, FOAF.Document))
+        c = URIRef(urls.contact_uri(publisher.slug))
+        g.add((c, RDF.type, VCARD.Organization))
+        g.add((c, VCARD.fn, _lit(publisher.name)))
+        email = publisher.email or publisher.entity.email
+        if email:
+            g.add((c, VCARD.hasEmail, URIRef(f"mailto:{email}")))
+        if publisher.homepage:
+            g.add((c, VCARD.hasURL, URIRef(publisher.homepage)))
+        return a
+
+    # ------------------------------------------------------------------ shared nodes
+    def describe(self, g: Graph, refs: References) -> None:
+        """Describe shared nodes once: concepts (typed for DCAT-AP ranges), agents, places."""
+        for concept in refs.concepts.values():
+            self.add_concept(g, concept)
+        for publisher in refs.publishers.values():
+            self.add_publisher(g, publisher)
+        for media_type in refs.media_types:
+            m = URIRef(IANA_MEDIA_TYPES + media_type)
+            g.add((m, RDF.type, DCT.MediaType))
+            g.add((m, DCT.identifier, Literal(media_type)))
+        for location in refs.locations:
+            loc = URIRef(location)
+            g.add((loc, RDF.type, DCT.Location))
+            if location == BOGOTA:
+                g.add((loc, SKOS.prefLabel, Literal(BOGOTA_LABEL, lang="es")))
+        g.add((URIRef(EU_AVAILABILITY.STABLE), RDF.type, SKOS.Concept))
+        g.add((URIRef(EU_AVAILABILITY.STABLE), SKOS.prefLabel, Literal("Estable", lang="es")))
+
+    def add_concept(self, g: Graph, concept: Concept) -> URIRef:
+        c = URIRef(concept.uri)
+        scheme = self.vocab[concept.scheme]
+        g.add((c, RDF.type, SKOS.Concept))
+        extra = RANGE_CLASS.get(concept.scheme)
+        if extra is not None:
+            g.add((c, RDF.type, extra))
+        for lang, label in concept.labels.items():
+            g.add((c, SKOS.prefLabel, Literal(label, lang=lang)))
+        g.add((c, SKOS.notation, Literal(concept.notation)))
+        g.add((c, SKOS.inScheme, URIRef(scheme.uri)))
+        self.add_scheme(g, scheme.key)
+        if concept.broader:
+            g.add((c, SKOS.broader, URIRef(concept.broader)))
+        return c
+
+    def add_scheme(self, g: Graph, key: str) -> URIRef:
+        scheme = self.vocab[key]
+        s = URIRef(scheme.uri)
+        g.add((s, RDF.type, SKOS.ConceptScheme))
+        for lang, label in scheme.labels.items():
+            g.add((s, DCT.title, Literal(label, lang=lang)))
+        return s
+
+
+    # ------------------------------------------------------------------ the catalog
+    def add_catalog(
+        self,
+        g: Graph,
+        *,
+        modified: datetime | None,
+        datasets: Iterable[str] = (),
+        publisher: Publisher | None = None,
+    ) -> URIRef:
+        """The dcat:Catalog node with everything DCAT-AP 3 asks of a catalogue."""
+        config = current_app.config
+        c = URIRef(urls.catalog_uri())
+        g.add((c, RDF.type, DCAT.Catalog))
+        g.add((c, DCT.title, Literal(config["CATALOG_TITLE"], lang="es")))
+        g.add((c, DCT.title, Literal("District Public Management Catalogue", lang="en")))
+        g.add((c, DCT.description, Literal(CATALOG_DESCRIPTION_ES, lang="es")))
+        g.add((c, DCT.description, Literal(CATALOG_DESCRIPTION_EN, lang="en")))
+        if publisher is not None:
+            g.add((c, DCT.publisher, URIRef(urls.publisher_uri(publisher.slug))))
+            self.add_publisher(g, publisher)
+        else:
+            agent = URIRef(urls.publisher_uri("secretaria-general"))
+            g.add((c, DCT.publisher, agent))
+            g.add((agent, RDF.type, FOAF.Agent))
+            g.add((agent, FOAF.name, Literal(CATALOG_PUBLISHER_NAME, lang="es")))
+        home = URIRef(urls.base() + "/")
+        g.add((c, FOAF.homepage, home))
+        g.add((home, RDF.type, FOAF.Document))
+        refs = References()
+        self._concept(g, c, DCT.language, "languages", "SPA", refs)
+        self._concept(g, c, DCT.license, "licences", DEFAULT_LICENCE, refs)
+        g.add((c, DCT.spatial, URIRef(BOGOTA)))
+        refs.locations.add(BOGOTA)
+        self.describe(g, refs)
+        g.add((c, DCT.issued, Literal(config.get("CATALOG_ISSUED", "2025-01-01"), datatype=XSD.date)))
+        if modified is not None:
+            g.add((c, DCT.modified, _date(modified)))
+        for key in THEME_SCHEMES:
+            if key in self.vocab:
+                g.add((c, DCAT.themeTaxonomy, self.add_scheme(g, key)))
+        for uri in datasets:
+            g.add((c, DCAT.dataset, URIRef(uri)))
+        return c
+
+
+CATALOG_PUBLISHER_NAME = "Secretaría General de la Alcaldía Mayor de Bogotá D.C."
+CATALOG_DESCRIPTION_ES = (
+    "Catálogo de las normas, lineamientos, guías, manuales, documentos técnicos, herramientas, "
+    "informes, buenas prácticas, lecciones aprendidas y conjuntos de datos de gestión pública "
+    "que publican las entidades del Distrito Capital."
+)
+CATALOG_DESCRIPTION_EN = (
+    "Catalogue of the norms, guidelines, guides, manuals, technical documents, tools, reports, "
+    "good practices, lessons learned and datasets on public management published by the "
+    "entities of Bogotá's district government."
+)
+THEME_SCHEMES = ("datos-gov-co", "mipg", "eu-themes")
+
+
+def distribution_urls(dist: Distribution) -> tuple[str, str | None]:
+    """(accessURL, downloadURL): a hosted file is both; a link-only one may lack download."""
+    if dist.file_key:
+        hosted = urls.file_url(dist.uuid, dist.file_name or "archivo")
+        return dist.access_url or hosted, hosted
+    access = dist.access_url or dist.download_url or urls.resource_page(dist.resource.slug)
+    return access, dist.download_url
+
+
+def resource_to_graph(resource: Resource, graph: Graph | None = None) -> Graph:
+    """The resource's complete DCAT description (with its shared nodes), composable."""
+    g = graph if graph is not None else new_graph()
+    mapper = DcatMapper()
+    mapper.describe(g, mapper.add_resource(g, resource))
+    return g
+
+
+def resources_to_graph(resources: Iterable[Resource], graph: Graph | None = None) -> Graph:
+    g = graph if graph is not None else new_graph()
+    mapper = DcatMapper()
+    refs = References()
+    for resource in resources:
+        refs.update(mapper.add_resource(g, resource))
+    mapper.describe(g, refs)
+    return g
