@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Literal, Namespace
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
 CGP = Namespace("https://catalogo.bogota.gov.co/def/ns#")

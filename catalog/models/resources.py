@@ -79,6 +79,10 @@ class Resource(db.Model):
     quality: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     lock_version: Mapped[int] = mapped_column(Integer, default=1)
 
+    # optimistic locking: a concurrent write fails with StaleDataError (→ 412) instead of
+    # silently overwriting; the ETag carries the version
+    __mapper_args__ = {"version_id_col": lock_version}
+
     publisher: Mapped[Publisher] = relationship(
         back_populates="resources", foreign_keys=[publisher_id]
     )

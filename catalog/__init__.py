@@ -1,0 +1,53 @@
+"""Catálogo de Gestión Pública Distrital — the Flask application factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from .config import load_settings
+from .extensions import db, migrate
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+MIGRATIONS_DIR = PROJECT_DIR / "migrations"
+VOCAB_DIR = PROJECT_DIR / "vocab"
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    """Build the app: settings from CATALOG_* (then `overrides`), database, vocabularies, views."""
+    app = Flask(__name__, instance_relative_config=False)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.update(load_settings(app.instance_path))
+    app.config.setdefault("CATALOG_VOCAB_DIR", str(VOCAB_DIR))
+    if overrides:
+        app.config.update(overrides)
+    app.config["MAX_CONTENT_LENGTH"] = app.config["CATALOG_MAX_UPLOAD_BYTES"] + 1024 * 1024
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
+    with app.app_context():
+        from .database import configure_engine
+
+        configure_engine(db.engine)
+
+    from .vocab import load_vocabularies
+
+    app.extensions["vocab"] = load_vocabularies(app.config["CATALOG_VOCAB_DIR"])
+
+    from . import models  # noqa: F401  (register the tables)
+    from .errors import register_error_handlers
+    from .web import init_web
+
+    register_error_handlers(app)
+    init_web(app)
+
+    from .api import bp as api_bp
+
+    app.register_blueprint(api_bp)
+
+    from .cli import register_commands
+
+    register_commands(app)
+    return app

@@ -1,0 +1,78 @@
+"""Output schemas: what the API returns for publishers, resources and revisions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, fields
+
+from .. import urls
+from ..models import Publisher, Resource, Revision
+from ..rdf.mapping import distribution_urls
+from ..services.snapshot import snapshot
+
+
+class PublisherOut(Schema):
+    slug = fields.String()
+    name = fields.String()
+    acronym = fields.String(allow_none=True)
+    kind = fields.String()
+    parent = fields.Function(lambda p: p.parent.slug if p.parent else None)
+    sector = fields.String(allow_none=True)
+    description = fields.String(allow_none=True)
+    homepage = fields.String(allow_none=True)
+    email = fields.String(allow_none=True)
+    phone = fields.String(allow_none=True)
+    address = fields.String(allow_none=True)
+    uri = fields.Function(lambda p: urls.publisher_uri(p.slug))
+    page = fields.Function(lambda p: urls.publisher_page(p.slug))
+
+
+class ResourceMeta(Schema):
+    id = fields.String(attribute="uuid")
+    uri = fields.Function(lambda r: urls.resource_uri(r.slug))
+    page = fields.Function(lambda r: urls.resource_page(r.slug))
+    version = fields.Integer(attribute="lock_version")
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+    published_at = fields.DateTime(allow_none=True)
+    withdrawn_at = fields.DateTime(allow_none=True)
+    next_review_on = fields.Date(allow_none=True)
+    quality_score = fields.Integer(allow_none=True)
+
+
+class RevisionOut(Schema):
+    seq = fields.Integer()
+    created_at = fields.DateTime()
+    actor = fields.String(attribute="actor_label")
+    action = fields.String()
+    summary = fields.String()
+    changes = fields.Raw()
+    hash = fields.String()
+    prev_hash = fields.String(allow_none=True)
+
+
+_publisher = PublisherOut()
+_meta = ResourceMeta()
+_revision = RevisionOut()
+
+
+def publisher_out(publisher: Publisher) -> dict[str, Any]:
+    return _publisher.dump(publisher)
+
+
+def resource_out(resource: Resource) -> dict[str, Any]:
+    """The resource's data (as it is sent in) plus read-only metadata and links."""
+    data = snapshot(resource)
+    data.pop("uuid", None)
+    hosted = {d.uuid: d for d in resource.distributions}
+    for item in data["distributions"]:
+        dist = hosted[item["id"]]
+        item["uri"] = urls.distribution_uri(dist.uuid)
+        item["effective_access_url"], item["effective_download_url"] = distribution_urls(dist)
+        item.pop("file_key", None)
+    return {**_meta.dump(resource), **data}
+
+
+def revision_out(revision: Revision) -> dict[str, Any]:
+    return _revision.dump(revision)

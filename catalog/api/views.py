@@ -1,0 +1,331 @@
+"""Publisher API views: publishers, resources and their distributions."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from flask import Response, jsonify, request, url_for
+
+from ..errors import Gone, Invalid, NotFound
+from ..extensions import db
+from ..models import DRAFT, PUBLISHED, WITHDRAWN, Publisher, Resource
+from ..services import resources as service
+from ..services import snapshot as snap
+from ..services.actors import Actor
+from ..services.history import revisions_of
+from . import bp
+from .auth import optional_actor, required_actor
+from .output import publisher_out, resource_out, revision_out
+from .schemas import DistributionSchema, ResourceSchema, WithdrawSchema, load
+
+
+def _json_body() -> Any:
+    if not request.is_json:
+        raise Invalid({"_schema": ["Envíe un cuerpo JSON (Content-Type: application/json)."]})
+    payload = request.get_json(silent=True)
+    if payload is None:
+        raise Invalid({"_schema": ["El cuerpo no es JSON válido."]})
+    return payload
+
+
+def _with_etag(body: dict, resource: Resource, status: int = 200) -> Response:
+    response = jsonify(body)
+    response.status_code = status
+    response.headers["ETag"] = resource.etag
+    return response
+
+
+def _readable(resource: Resource, actor: Actor | None) -> None:
+    """Published resources are public; drafts only for those who may edit them."""
+    if resource.status == PUBLISHED:
+        return
+    if actor is not None and actor.can_edit(resource.publisher):
+        return
+    if resource.status == WITHDRAWN:
+        raise Gone("Este recurso fue retirado del catálogo.", reason=resource.withdrawn_reason)
+    raise NotFound("No existe un recurso con ese identificador.")
+
+
+def _limit() -> int:
+    from flask import current_app
+
+    raw = request.args.get("limit", current_app.config["CATALOG_PAGE_SIZE"])
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        raise Invalid({"limit": ["Debe ser un número entero."]}) from None
+    maximum = current_app.config["CATALOG_MAX_PAGE_SIZE"]
+    if not 1 <= value <= maximum:
+        raise Invalid({"limit": [f"Debe estar entre 1 y {maximum}."]})
+    return value
+
+
+def encode_cursor(last_id: int) -> str:
+    return base64.urlsafe_b64encode(f"id:{last_id}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> int:
+    if not cursor:
+        return 0
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        kind, _, value = text.partition(":")
+        if kind != "id":
+            raise ValueError
+        return int(value)
+    except (ValueError, UnicodeDecodeError):
+        raise Invalid({"cursor": ["Cursor de paginación no válido."]}) from None
+
+
+# ------------------------------------------------------------------ index & publishers
+
+
+@bp.get("")
+@bp.get("/")
+def index():
+    return jsonify(
+        {
+            "name": "API de publicación del Catálogo de Gestión Pública Distrital",
+            "openapi": url_for("api.openapi", _external=True),
+            "publishers": url_for("api.list_publishers", _external=True),
+            "resources": url_for("api.list_resources", _external=True),
+        }
+    )
+
+
+@bp.get("/publishers")
+def list_publishers():
+    rows = db.session.execute(db.select(Publisher).order_by(Publisher.name)).scalars()
+    return jsonify({"items": [publisher_out(p) for p in rows]})
+
+
+@bp.get("/publishers/<slug>")
+def get_publisher(slug: str):
+    publisher = db.session.execute(
+        db.select(Publisher).where(Publisher.slug == slug)
+    ).scalar_one_or_none()
+    if publisher is None:
+        raise NotFound("No existe una entidad con ese identificador.")
+    return jsonify(publisher_out(publisher))
+
+
+# ------------------------------------------------------------------ resources
+
+
+@bp.get("/resources")
+def list_resources():
+    actor = optional_actor()
+    limit = _limit()
+    after = decode_cursor(request.args.get("cursor"))
+    query = db.select(Resource).where(Resource.id > after)
+    status = request.args.get("status")
+    if status in (DRAFT, WITHDRAWN):
+        if actor is None:
+            raise Invalid({"status": ["Solo con token se pueden listar borradores o retirados."]})
+        if not actor.is_admin:
+            query = query.where(Resource.publisher_id.in_(actor.publisher_ids))
+        query = query.where(Resource.status == status)
+    elif status in (None, "", PUBLISHED):
+        query = query.where(Resource.status == PUBLISHED)
+    else:
+        raise Invalid({"status": ["Use draft, published o withdrawn."]})
+    if request.args.get("publisher"):
+        publisher = service.find_publisher(request.args["publisher"])
+        query = query.where(Resource.publisher_id == publisher.id)
+    if request.args.get("type"):
+        query = query.where(Resource.type == request.args["type"])
+    rows = list(db.session.execute(query.order_by(Resource.id).limit(limit + 1)).scalars())
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    next_url = None
+    if has_more:
+        args = {k: v for k, v in request.args.items() if k != "cursor"}
+        next_url = url_for(
+            "api.list_resources", cursor=encode_cursor(rows[-1].id), _external=True, **args
+        )
+    return jsonify({"items": [resource_out(r) for r in rows], "next": next_url})
+
+
+@bp.post("/resources")
+def create_resource():
+    actor = required_actor()
+    data = load(ResourceSchema(), _json_body())
+    resource = service.create_resource(data, actor)
+    response = _with_etag(resource_out(resource), resource, 201)
+    response.headers["Location"] = url_for("api.get_resource", slug=resource.slug, _external=True)
+    return response
+
+
+@bp.get("/resources/<slug>")
+def get_resource(slug: str):
+    resource = service.get_resource(slug)
+    _readable(resource, optional_actor())
+    return _with_etag(resource_out(resource), resource)
+
+
+def _update(slug: str, *, partial: bool):
+    actor = required_actor()
+    resource = service.get_resource(slug)
+    actor.require_edit(resource.publisher)
+    data = load(ResourceSchema(), _json_body(), partial=partial)
+    resource = service.update_resource(
+        resource, data, actor, partial=partial, expected_etag=request.headers.get("If-Match")
+    )
+    return _with_etag(resource_out(resource), resource)
+
+
+@bp.put("/resources/<slug>")
+def replace_resource(slug: str):
+    return _update(slug, partial=False)
+
+
+@bp.patch("/resources/<slug>")
+def patch_resource(slug: str):
+    return _update(slug, partial=True)
+
+
+@bp.post("/resources/<slug>/withdraw")
+@bp.delete("/resources/<slug>")
+def withdraw_resource(slug: str):
+    actor = required_actor()
+    resource = service.get_resource(slug)
+    actor.require_edit(resource.publisher)
+    data = load(WithdrawSchema(), request.get_json(silent=True) or {})
+    resource = service.change_status(
+        resource, WITHDRAWN, actor, reason=data["reason"],
+        expected_etag=request.headers.get("If-Match"),
+    )
+    return _with_etag(resource_out(resource), resource)
+
+
+@bp.post("/resources/<slug>/publish")
+def publish_resource(slug: str):
+    return _status(slug, PUBLISHED)
+
+
+@bp.post("/resources/<slug>/unpublish")
+def unpublish_resource(slug: str):
+    return _status(slug, DRAFT)
+
+
+def _status(slug: str, status: str):
+    actor = required_actor()
+    resource = service.get_resource(slug)
+    resource = service.change_status(
+        resource, status, actor, expected_etag=request.headers.get("If-Match")
+    )
+    return _with_etag(resource_out(resource), resource)
+
+
+@bp.get("/resources/<slug>/history")
+def resource_history(slug: str):
+    resource = service.get_resource(slug)
+    _readable(resource, optional_actor())
+    return jsonify({"items": [revision_out(r) for r in revisions_of(resource)]})
+
+
+# ------------------------------------------------------------------ distributions
+
+
+def _distribution(resource: Resource, dist_id: str) -> dict:
+    for item in snap.snapshot(resource)["distributions"]:
+        if item["id"] == dist_id:
+            return item
+    raise NotFound("El recurso no tiene esa distribución.")
+
+
+@bp.get("/resources/<slug>/distributions")
+def list_distributions(slug: str):
+    resource = service.get_resource(slug)
+    _readable(resource, optional_actor())
+    return jsonify({"items": resource_out(resource)["distributions"]})
+
+
+@bp.get("/resources/<slug>/distributions/<dist_id>")
+def get_distribution(slug: str, dist_id: str):
+    resource = service.get_resource(slug)
+    _readable(resource, optional_actor())
+    _distribution(resource, dist_id)
+    out = next(d for d in resource_out(resource)["distributions"] if d["id"] == dist_id)
+    return _with_etag(out, resource)
+
+
+def _change_distributions(slug: str, change) -> tuple[Resource, str | None]:
+    actor = required_actor()
+    resource = service.get_resource(slug)
+    actor.require_edit(resource.publisher)
+    items = snap.snapshot(resource)["distributions"]
+    items, new_id = change(resource, items)
+    resource = service.update_resource(
+        resource,
+        {"distributions": items},
+        actor,
+        partial=True,
+        expected_etag=request.headers.get("If-Match"),
+    )
+    return resource, new_id
+
+
+@bp.post("/resources/<slug>/distributions")
+def add_distribution(slug: str):
+    payload = _json_body()
+
+    def change(resource, items):
+        data = load(DistributionSchema(), payload)
+        data.pop("id", None)
+        return [*items, data], None
+
+    resource, _ = _change_distributions(slug, change)
+    created = resource.distributions[-1]
+    out = next(d for d in resource_out(resource)["distributions"] if d["id"] == created.uuid)
+    response = _with_etag(out, resource, 201)
+    response.headers["Location"] = url_for(
+        "api.get_distribution", slug=slug, dist_id=created.uuid, _external=True
+    )
+    return response
+
+
+def _edit_distribution(slug: str, dist_id: str, *, partial: bool):
+    payload = _json_body()
+
+    def change(resource, items):
+        current = _distribution(resource, dist_id)
+        data = load(DistributionSchema(), {**payload, "id": dist_id}, partial=partial)
+        if partial:
+            merged = {**current, **data}
+        else:
+            merged = {**{k: current[k] for k in snap.FILE_FIELDS}, **data}
+        return [merged if d["id"] == dist_id else d for d in items], None
+
+    resource, _ = _change_distributions(slug, change)
+    out = next(d for d in resource_out(resource)["distributions"] if d["id"] == dist_id)
+    return _with_etag(out, resource)
+
+
+@bp.put("/resources/<slug>/distributions/<dist_id>")
+def replace_distribution(slug: str, dist_id: str):
+    return _edit_distribution(slug, dist_id, partial=False)
+
+
+@bp.patch("/resources/<slug>/distributions/<dist_id>")
+def patch_distribution(slug: str, dist_id: str):
+    return _edit_distribution(slug, dist_id, partial=True)
+
+
+@bp.delete("/resources/<slug>/distributions/<dist_id>")
+def delete_distribution(slug: str, dist_id: str):
+    def change(resource, items):
+        _distribution(resource, dist_id)
+        return [d for d in items if d["id"] != dist_id], None
+
+    _change_distributions(slug, change)
+    return Response(status=204)
+
+
+@bp.get("/openapi.json")
+def openapi():
+    from .openapi import document
+
+    return jsonify(document())
+

@@ -1,0 +1,117 @@
+"""The `catalog` command: a Flask CLI group over create_app, plus the catalog's own commands."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup, with_appcontext
+
+from .extensions import db
+
+
+def _upgrade() -> None:
+    from flask_migrate import upgrade
+
+    upgrade()
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(init_db)
+    app.cli.add_command(demo)
+    app.cli.add_command(token)
+    app.cli.add_command(user)
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db() -> None:
+    """Create or upgrade the database schema (Alembic migrations)."""
+    _upgrade()
+    click.echo("Esquema de base de datos al día.")
+
+
+@click.command("demo")
+@click.option("--resources", "extra", default=0, show_default=True,
+              help="Recursos sintéticos adicionales (para pruebas de carga).")
+@with_appcontext
+def demo(extra: int) -> None:
+    """Create the schema and load the demo district (idempotent)."""
+    from .demo.loader import load_demo
+
+    _upgrade()
+    created = load_demo(extra=extra)
+    click.echo(
+        f"Demo cargada: {created['publishers']} entidades nuevas, "
+        f"{created['resources']} recursos nuevos."
+    )
+
+
+@click.group("token")
+def token() -> None:
+    """API tokens for a publisher."""
+
+
+@token.command("create")
+@click.option("--publisher", "publisher_slug", required=True, help="Slug de la entidad.")
+@click.option("--role", type=click.Choice(["editor", "admin"]), default="editor",
+              show_default=True)
+@click.option("--name", default="", help="Para qué se usa el token.")
+@with_appcontext
+def token_create(publisher_slug: str, role: str, name: str) -> None:
+    """Create a token; the plaintext is printed once, as the last line."""
+    from .services.actors import Actor
+    from .services.resources import find_publisher
+    from .services.tokens import create_token
+
+    publisher = find_publisher(publisher_slug)
+    row, plaintext = create_token(publisher, role, Actor.system("cli"), name or "creado por CLI")
+    click.echo(f"Token {row.prefix}… ({role}) para {publisher.name}. Guárdelo; no se mostrará otra vez:")
+    click.echo(plaintext)
+
+
+@token.command("revoke")
+@click.argument("prefix")
+@with_appcontext
+def token_revoke(prefix: str) -> None:
+    """Revoke the token whose prefix is given."""
+    from .models import ApiToken
+    from .services.actors import Actor
+    from .services.tokens import revoke_token
+
+    row = db.session.execute(
+        db.select(ApiToken).where(ApiToken.prefix == prefix[:12])
+    ).scalar_one_or_none()
+    if row is None:
+        raise click.ClickException("No existe un token con ese prefijo.")
+    revoke_token(row.id, Actor.system("cli"))
+    click.echo("Token revocado.")
+
+
+@click.group("user")
+def user() -> None:
+    """Accounts of publishers' staff and administrators."""
+
+
+@user.command("create")
+@click.option("--email", required=True)
+@click.option("--name", default="")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--admin", is_flag=True, help="Administrador de todo el catálogo.")
+@click.option("--publisher", "publisher_slug", default=None)
+@click.option("--role", type=click.Choice(["editor", "admin"]), default="editor")
+@with_appcontext
+def user_create(email: str, name: str, password: str, admin: bool,
+                publisher_slug: str | None, role: str) -> None:
+    """Create a user (optionally a member of a publisher)."""
+    from .services.accounts import create_user
+
+    created = create_user(email=email, name=name, password=password, is_admin=admin,
+                          publisher_slug=publisher_slug, role=role)
+    click.echo(f"Usuario {created.email} creado.")
+
+
+def main() -> None:
+    from . import create_app
+
+    cli = FlaskGroup(create_app=lambda: create_app(), help="Catálogo de Gestión Pública Distrital.")
+    cli.main(prog_name="catalog")

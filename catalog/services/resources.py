@@ -1,0 +1,193 @@
+"""Every write to a resource goes through here: authorisation, revision, derived state, commit.
+
+Each function either commits a complete change or rolls back and raises (nothing half-written).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..errors import Conflict, Gone, Invalid, NotFound, PreconditionFailed
+from ..extensions import db
+from ..models import DRAFT, PUBLISHED, WITHDRAWN, Publisher, Resource
+from ..models.types import utcnow
+from ..text import slugify
+from . import snapshot as snap
+from .actors import Actor
+from .derived import refresh_derived
+from .history import record_revision
+
+
+@contextmanager
+def _writing() -> Iterator[None]:
+    """Commit on success; on any error roll back so the session holds nothing half-done."""
+    try:
+        yield
+        db.session.commit()
+    except StaleDataError as error:
+        db.session.rollback()
+        raise PreconditionFailed(
+            "Otra persona modificó este recurso al mismo tiempo; recárguelo e intente de nuevo."
+        ) from error
+    except IntegrityError as error:
+        db.session.rollback()
+        raise Conflict("El cambio choca con datos existentes (por ejemplo, un slug repetido).") from error
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+def get_resource(slug: str, *, include_withdrawn: bool = True) -> Resource:
+    resource = db.session.execute(
+        db.select(Resource).where(Resource.slug == slug)
+    ).scalar_one_or_none()
+    if resource is None:
+        raise NotFound("No existe un recurso con ese identificador.")
+    if resource.status == WITHDRAWN and not include_withdrawn:
+        raise Gone("Este recurso fue retirado del catálogo.", reason=resource.withdrawn_reason)
+    return resource
+
+
+def find_publisher(slug: str | None, field: str = "publisher") -> Publisher:
+    publisher = None
+    if slug:
+        publisher = db.session.execute(
+            db.select(Publisher).where(Publisher.slug == slug)
+        ).scalar_one_or_none()
+    if publisher is None:
+        raise Invalid({field: ["No existe una entidad o dependencia con ese identificador."]})
+    return publisher
+
+
+def _unique_slug(base: str) -> str:
+    base = slugify(base, 100)
+    taken = set(
+        db.session.execute(
+            db.select(Resource.slug).where(
+                (Resource.slug == base) | Resource.slug.like(f"{base}-%")
+            )
+        ).scalars()
+    )
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
+def _check_references(data: dict[str, Any], actor: Actor) -> None:
+    """Publisher and creator must exist; the actor must be allowed to write for the publisher."""
+    if "publisher" in data:
+        actor.require_edit(find_publisher(data["publisher"]))
+    if data.get("creator"):
+        find_publisher(data["creator"], "creator")
+
+
+def _set_status(resource: Resource, status: str, reason: str | None = None) -> None:
+    now = utcnow()
+    if status == PUBLISHED and resource.published_at is None:
+        resource.published_at = now
+    if status == WITHDRAWN:
+        resource.withdrawn_at = now
+        resource.withdrawn_reason = reason
+    elif resource.status == WITHDRAWN:
+        resource.withdrawn_at = None
+        resource.withdrawn_reason = None
+    resource.status = status
+
+
+def create_resource(data: dict[str, Any], actor: Actor, *, trusted: bool = False) -> Resource:
+    """A new resource from validated data (API schema shape). Status defaults to draft."""
+    if "publisher" not in data:
+        raise Invalid({"publisher": ["Indique la entidad que publica el recurso."]})
+    with _writing():
+        _check_references(data, actor)
+        slug = data.get("slug")
+        if slug:
+            if db.session.execute(
+                db.select(Resource.id).where(Resource.slug == slug)
+            ).first():
+                raise Invalid({"slug": ["Ya existe un recurso con ese slug."]})
+        else:
+            slug = _unique_slug(data["title"])
+        resource = Resource(slug=slug, type=data["type"], title=data["title"])
+        if trusted and data.get("uuid"):
+            resource.uuid = data["uuid"]
+        db.session.add(resource)
+        snap.apply(resource, data, partial=False, trusted=trusted)
+        _set_status(resource, data.get("status") or DRAFT, data.get("withdrawn_reason"))
+        resource.updated_at = utcnow()
+        record_revision(resource, actor, "create", None, "Creación del recurso.")
+        refresh_derived(resource)
+    return resource
+
+
+def update_resource(
+    resource: Resource,
+    data: dict[str, Any],
+    actor: Actor,
+    *,
+    partial: bool,
+    expected_etag: str | None = None,
+    action: str = "update",
+    summary: str | None = None,
+    trusted: bool = False,
+) -> Resource:
+    """Change a resource (full replace or partial). `expected_etag` enforces If-Match."""
+    if expected_etag is not None and expected_etag.strip() not in (resource.etag, "*"):
+        raise PreconditionFailed(
+            "El recurso cambió desde que lo leyó (ETag distinto); recárguelo e intente de nuevo.",
+            etag=resource.etag,
+        )
+    if data.get("slug") not in (None, resource.slug):
+        raise Invalid({"slug": ["El slug no se puede cambiar: es parte de la URI del recurso."]})
+    with _writing():
+        actor.require_edit(resource.publisher)
+        _check_references(data, actor)
+        before = snap.snapshot(resource)
+        snap.apply(resource, data, partial=partial, trusted=trusted)
+        if "status" in data and data["status"] != resource.status:
+            _set_status(resource, data["status"], data.get("withdrawn_reason"))
+        resource.updated_at = utcnow()
+        revision = record_revision(resource, actor, action, before, summary)
+        if revision is None:  # nothing changed: keep the version and the dates
+            db.session.rollback()
+            return resource
+        refresh_derived(resource)
+    return resource
+
+
+def change_status(
+    resource: Resource,
+    status: str,
+    actor: Actor,
+    *,
+    reason: str | None = None,
+    expected_etag: str | None = None,
+) -> Resource:
+    """Publish, unpublish (draft) or withdraw a resource, with its own revision."""
+    if status == WITHDRAWN and not (reason or "").strip():
+        raise Invalid({"reason": ["Indique por qué se retira el recurso."]})
+    if expected_etag is not None and expected_etag.strip() not in (resource.etag, "*"):
+        raise PreconditionFailed(
+            "El recurso cambió desde que lo leyó (ETag distinto); recárguelo e intente de nuevo.",
+            etag=resource.etag,
+        )
+    if resource.status == status:
+        return resource
+    labels = {PUBLISHED: "Publicación", DRAFT: "Paso a borrador", WITHDRAWN: "Retiro"}
+    with _writing():
+        actor.require_edit(resource.publisher)
+        before = snap.snapshot(resource)
+        _set_status(resource, status, reason)
+        resource.updated_at = utcnow()
+        summary = labels[status] + (f": {reason}" if reason else "") + "."
+        record_revision(resource, actor, status, before, summary)
+        refresh_derived(resource)
+    return resource

@@ -1,0 +1,214 @@
+"""Public pages and the RDF behind them."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from rdflib import Literal, URIRef
+
+from .. import urls
+from ..errors import Gone, NotFound
+from ..extensions import db
+from ..models import PUBLISHED, WITHDRAWN, Publisher, Resource
+from ..rdf.formats import FORMATS, negotiate, rdf_response
+from ..rdf.mapping import DcatMapper, resource_to_graph, resources_to_graph
+from ..rdf.namespaces import HYDRA, RDF, XSD, new_graph
+from . import schemaorg
+
+bp = Blueprint("public", __name__)
+
+
+def _ext_or_404(ext: str) -> str:
+    if ext not in FORMATS:
+        abort(404)
+    return ext
+
+
+def _public_resource(slug: str) -> Resource:
+    resource = db.session.execute(
+        db.select(Resource).where(Resource.slug == slug)
+    ).scalar_one_or_none()
+    if resource is None or resource.status not in (PUBLISHED, WITHDRAWN):
+        raise NotFound("No existe un recurso publicado con esa dirección.")
+    if resource.status == WITHDRAWN:
+        raise Gone(
+            "Este recurso fue retirado del catálogo.",
+            reason=resource.withdrawn_reason,
+            title=resource.title,
+        )
+    return resource
+
+
+def _publisher(slug: str) -> Publisher:
+    publisher = db.session.execute(
+        db.select(Publisher).where(Publisher.slug == slug)
+    ).scalar_one_or_none()
+    if publisher is None:
+        raise NotFound("No existe una entidad con esa dirección.")
+    return publisher
+
+
+@bp.get("/")
+def home():
+    recent = db.session.execute(
+        db.select(Resource)
+        .where(Resource.status == PUBLISHED)
+        .order_by(Resource.published_at.desc(), Resource.id.desc())
+        .limit(12)
+    ).scalars()
+    counts = dict(
+        db.session.execute(
+            db.select(Resource.type, db.func.count())
+            .where(Resource.status == PUBLISHED)
+            .group_by(Resource.type)
+        ).all()
+    )
+    entities = db.session.execute(
+        db.select(Publisher).where(Publisher.parent_id.is_(None)).order_by(Publisher.name)
+    ).scalars()
+    return render_template(
+        "public/home.html", recent=list(recent), counts=counts, entities=list(entities)
+    )
+
+
+# ------------------------------------------------------------------ resources
+
+
+@bp.get("/recurso/<slug>")
+def resource_page(slug: str):
+    resource = _public_resource(slug)
+    ext = negotiate(request)
+    if ext is not None:
+        return redirect(url_for("public.resource_rdf", slug=slug, ext=ext), 303)
+    response = current_app.make_response(
+        render_template(
+            "public/resource.html",
+            resource=resource,
+            schema_org=schemaorg.dataset(resource),
+        )
+    )
+    response.headers["Vary"] = "Accept"
+    response.headers["Link"] = ", ".join(
+        f'<{urls.absolute(url_for("public.resource_rdf", slug=slug, ext=e))}>; '
+        f'rel="alternate"; type="{media}"'
+        for e, (_, media) in FORMATS.items()
+    )
+    return response
+
+
+@bp.get("/recurso/<slug>.<ext>")
+def resource_rdf(slug: str, ext: str):
+    _ext_or_404(ext)
+    return rdf_response(resource_to_graph(_public_resource(slug)), ext)
+
+
+@bp.get("/id/recurso/<slug>")
+def resource_id(slug: str):
+    """The resource's URI dereferences (303) to its description, HTML or RDF."""
+    ext = negotiate(request)
+    if ext is not None:
+        return redirect(url_for("public.resource_rdf", slug=slug, ext=ext), 303)
+    return redirect(url_for("public.resource_page", slug=slug), 303)
+
+
+@bp.get("/id/distribucion/<uuid>")
+def distribution_id(uuid: str):
+    from ..models import Distribution
+
+    dist = db.session.execute(
+        db.select(Distribution).where(Distribution.uuid == uuid)
+    ).scalar_one_or_none()
+    if dist is None:
+        raise NotFound("No existe esa distribución.")
+    resource = _public_resource(dist.resource.slug)
+    return redirect(url_for("public.resource_page", slug=resource.slug) + f"#d-{uuid}", 303)
+
+
+# ------------------------------------------------------------------ publishers
+
+
+@bp.get("/entidad/<slug>")
+def publisher_page(slug: str):
+    publisher = _publisher(slug)
+    ext = negotiate(request)
+    if ext is not None:
+        return redirect(url_for("public.publisher_rdf", slug=slug, ext=ext), 303)
+    ids = [publisher.id, *(u.id for u in publisher.units)]
+    resources = db.session.execute(
+        db.select(Resource)
+        .where(Resource.status == PUBLISHED, Resource.publisher_id.in_(ids))
+        .order_by(Resource.title)
+    ).scalars()
+    return render_template(
+        "public/publisher.html", publisher=publisher, resources=list(resources)
+    )
+
+
+@bp.get("/entidad/<slug>.<ext>")
+def publisher_rdf(slug: str, ext: str):
+    _ext_or_404(ext)
+    g = new_graph()
+    DcatMapper().add_publisher(g, _publisher(slug))
+    return rdf_response(g, ext)
+
+
+@bp.get("/id/entidad/<slug>")
+def publisher_id(slug: str):
+    ext = negotiate(request)
+    if ext is not None:
+        return redirect(url_for("public.publisher_rdf", slug=slug, ext=ext), 303)
+    return redirect(url_for("public.publisher_page", slug=slug), 303)
+
+
+# ------------------------------------------------------------------ the catalog
+
+
+@bp.get("/id/catalogo")
+def catalog_id():
+    ext = negotiate(request) or "ttl"
+    return redirect(url_for("public.catalog_rdf", ext=ext), 303)
+
+
+@bp.get("/catalog.<ext>")
+def catalog_rdf(ext: str):
+    """The DCAT-AP catalog, one page of resources at a time (stable order by id)."""
+    _ext_or_404(ext)
+    size = current_app.config["CATALOG_PAGE_SIZE"]
+    try:
+        page = max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        page = 1
+    published = db.select(Resource).where(Resource.status == PUBLISHED)
+    total = db.session.execute(
+        db.select(db.func.count()).select_from(published.subquery())
+    ).scalar_one()
+    rows = list(
+        db.session.execute(
+            published.order_by(Resource.id).offset((page - 1) * size).limit(size)
+        ).scalars()
+    )
+    modified = db.session.execute(
+        db.select(db.func.max(Resource.updated_at)).where(Resource.status == PUBLISHED)
+    ).scalar_one()
+    g = resources_to_graph(rows, new_graph())
+    DcatMapper().add_catalog(
+        g, modified=modified, datasets=[urls.resource_uri(r.slug) for r in rows]
+    )
+    last = max(1, -(-total // size))
+    if last > 1:
+        _hydra_view(g, ext, page, last, total)
+    return rdf_response(g, ext)
+
+
+def _hydra_view(g, ext: str, page: int, last: int, total: int) -> None:
+    def page_uri(n: int) -> URIRef:
+        return URIRef(urls.absolute(url_for("public.catalog_rdf", ext=ext, page=n)))
+
+    view = page_uri(page)
+    g.add((view, RDF.type, HYDRA.PartialCollectionView))
+    g.add((view, HYDRA.first, page_uri(1)))
+    g.add((view, HYDRA.last, page_uri(last)))
+    if page < last:
+        g.add((view, HYDRA.next, page_uri(page + 1)))
+    if page > 1:
+        g.add((view, HYDRA.previous, page_uri(page - 1)))
+    g.add((URIRef(urls.catalog_uri()), HYDRA.totalItems, Literal(total, datatype=XSD.integer)))
