@@ -6,6 +6,7 @@ import click
 from flask import Flask
 from flask.cli import FlaskGroup, with_appcontext
 
+from .errors import CatalogError
 from .extensions import db
 
 
@@ -63,9 +64,13 @@ def token_create(publisher_slug: str, role: str, name: str) -> None:
     from .services.resources import find_publisher
     from .services.tokens import create_token
 
-    publisher = find_publisher(publisher_slug)
+    try:
+        publisher = find_publisher(publisher_slug)
+    except CatalogError as error:
+        raise click.ClickException(f"No existe la entidad «{publisher_slug}».") from error
     row, plaintext = create_token(publisher, role, Actor.system("cli"), name or "creado por CLI")
-    click.echo(f"Token {row.prefix}… ({role}) para {publisher.name}. Guárdelo; no se mostrará otra vez:")
+    click.echo(f"Token {row.prefix}… ({role}) para {publisher.name}.")
+    click.echo("Guárdelo ahora; no se mostrará otra vez:")
     click.echo(plaintext)
 
 

@@ -43,7 +43,8 @@ from .namespaces import (
 BOGOTA = "https://sws.geonames.org/3688689/"
 BOGOTA_LABEL = "Bogotá D.C."
 SPANISH = "http://publications.europa.eu/resource/authority/language/SPA"
-DEFAULT_LICENCE = "CC_BY_4_0"
+DEFAULT_LICENCE = "cc-by-4.0"
+DEFAULT_LANGUAGE = "spa"
 GOOD_PRACTICE_TYPES = ("buena-practica", "leccion-aprendida")
 
 # vocabulary scheme key → the class DCAT-AP expects for values drawn from it
@@ -116,7 +117,7 @@ class DcatMapper:
             g.add((s, DCT.issued, _date(resource.issued)))
         g.add((s, DCT.modified, _date(resource.modified or resource.updated_at.date())))
         self._concept(g, s, DCT.accrualPeriodicity, "frequencies", resource.accrual_periodicity, refs)
-        for lang in resource.languages or ["SPA"]:
+        for lang in resource.languages or [DEFAULT_LANGUAGE]:
             self._concept(g, s, DCT.language, "languages", lang, refs)
         self._concept(g, s, DCT.accessRights, "access-rights", resource.access_rights, refs)
         spatial = resource.spatial or BOGOTA
@@ -358,7 +359,7 @@ class DcatMapper:
         g.add((c, FOAF.homepage, home))
         g.add((home, RDF.type, FOAF.Document))
         refs = References()
-        self._concept(g, c, DCT.language, "languages", "SPA", refs)
+        self._concept(g, c, DCT.language, "languages", DEFAULT_LANGUAGE, refs)
         self._concept(g, c, DCT.license, "licences", DEFAULT_LICENCE, refs)
         g.add((c, DCT.spatial, URIRef(BOGOTA)))
         refs.locations.add(BOGOTA)

@@ -1,0 +1,40 @@
+# Catálogo de Gestión Pública Distrital — `make help` lists the targets.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: help run test test-sqlite lint demo bench clean
+
+help:  ## this list
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev,server]'
+	touch $(STAMP)
+
+run: $(STAMP)  ## serve the catalog with demo content on SQLite (http://localhost:5000)
+	$(VENV)/bin/catalog demo
+	$(VENV)/bin/catalog run --port 5000
+
+test: $(STAMP)  ## the whole suite, on SQLite then PostgreSQL
+	./.ci/test-suite
+
+test-sqlite: $(STAMP)  ## the suite on SQLite only (quick)
+	CATALOG_TEST_DB=sqlite $(PY) -m pytest -n 2
+
+lint: $(STAMP)  ## ruff and mypy
+	$(VENV)/bin/ruff check catalog tests benchmarks
+	$(VENV)/bin/ruff format --check catalog tests benchmarks
+	$(VENV)/bin/mypy catalog
+
+demo: $(STAMP)  ## create the schema and load the demo district
+	$(VENV)/bin/catalog demo
+
+bench: $(STAMP)  ## performance benchmarks (prints numbers and ratios)
+	$(PY) -m benchmarks.run
+
+clean:  ## remove the virtualenv and local data
+	rm -rf $(VENV) instance

@@ -1,0 +1,194 @@
+"""DCAT-AP outputs: every format parses back to the same graph, with the right meaning."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import DCTERMS, FOAF, RDF, SKOS
+
+from catalog.extensions import db
+from catalog.models import PUBLISHED, Resource, ResourceFragment
+from catalog.rdf.mapping import resource_to_graph
+from catalog.rdf.namespaces import DCAT, HYDRA, new_graph
+
+BASE = "http://catalogo.test"
+FORMATS = {"ttl": "turtle", "rdf": "xml", "jsonld": "json-ld", "nt": "nt"}
+MEDIA = {
+    "ttl": "text/turtle",
+    "rdf": "application/rdf+xml",
+    "jsonld": "application/ld+json",
+    "nt": "application/n-triples",
+}
+STANDARDS = Path(__file__).parent / "standards" / "dcat-ap-3.0.1"
+
+
+def published(app) -> list[Resource]:
+    with app.app_context():
+        rows = db.session.execute(
+            db.select(Resource).where(Resource.status == PUBLISHED).order_by(Resource.id)
+        ).scalars().all()
+        return [(r.slug, r.type, r.title) for r in rows]
+
+
+def parse(body: bytes | str, ext: str) -> Graph:
+    g = Graph()
+    g.parse(data=body, format=FORMATS[ext])
+    return g
+
+
+@pytest.fixture(scope="module")
+def sample(shared_demo):
+    rows = published(shared_demo)
+    by_type = {}
+    for slug, kind, title in rows:
+        by_type.setdefault(kind, (slug, title))
+    return by_type
+
+
+def test_resource_rdf_every_format_same_graph(shared_demo, sample):
+    client = shared_demo.test_client()
+    for slug, title in sample.values():
+        graphs = {}
+        for ext in FORMATS:
+            response = client.get(f"/recurso/{slug}.{ext}")
+            assert response.status_code == 200
+            assert response.mimetype == MEDIA[ext]
+            graphs[ext] = parse(response.data, ext)
+        for ext in ("rdf", "jsonld", "nt"):
+            assert isomorphic(graphs["ttl"], graphs[ext]), (slug, ext)
+        g = graphs["ttl"]
+        s = URIRef(f"{BASE}/id/recurso/{slug}")
+        assert (s, RDF.type, DCAT.Dataset) in g
+        assert str(g.value(s, DCTERMS.title)) == title
+        assert g.value(s, DCAT.landingPage) == URIRef(f"{BASE}/recurso/{slug}")
+        kind = g.value(s, DCTERMS.type)
+        assert kind is not None and (kind, SKOS.inScheme, None) in g
+        publisher = g.value(s, DCTERMS.publisher)
+        assert (publisher, RDF.type, FOAF.Agent) in g
+        assert g.value(publisher, FOAF.name) is not None
+        for dist in g.objects(s, DCAT.distribution):
+            assert (dist, RDF.type, DCAT.Distribution) in g
+            assert g.value(dist, DCAT.accessURL) is not None
+        # no blank nodes: every node has a stable URI
+        assert not any(
+            isinstance(t, type(None)) or getattr(t, "n3", lambda: "")().startswith("_:")
+            for triple in g for t in triple
+        )
+
+
+def test_norm_carries_legal_status(shared_demo, sample):
+    slug, _ = sample["norma"]
+    g = parse(shared_demo.test_client().get(f"/recurso/{slug}.ttl").data, "ttl")
+    s = URIRef(f"{BASE}/id/recurso/{slug}")
+    statuses = [o for p, o in g.predicate_objects(s) if "legal" in str(p).lower()
+                or "inForce" in str(p)]
+    assert statuses, "a norm publishes its legal status"
+
+
+def test_content_negotiation(shared_demo, sample):
+    slug, _ = sample["guia"]
+    client = shared_demo.test_client()
+    for ext, media in MEDIA.items():
+        response = client.get(f"/recurso/{slug}", headers={"Accept": media})
+        assert response.status_code == 303
+        assert response.headers["Location"].endswith(f"/recurso/{slug}.{ext}")
+    html = client.get(
+        f"/recurso/{slug}",
+        headers={"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"},
+    )
+    assert html.status_code == 200 and html.mimetype == "text/html"
+    assert "Accept" in html.headers["Vary"]
+    uri = client.get(f"/id/recurso/{slug}", headers={"Accept": "text/turtle"})
+    assert uri.status_code == 303 and uri.headers["Location"].endswith(f"/recurso/{slug}.ttl")
+    assert client.get(f"/id/recurso/{slug}").headers["Location"].endswith(f"/recurso/{slug}")
+    assert client.get(f"/recurso/{slug}.xyz").status_code == 404
+    assert client.get("/recurso/no-existe.ttl").status_code == 404
+
+
+def test_catalog_lists_every_published_resource(shared_demo):
+    rows = published(shared_demo)
+    client = shared_demo.test_client()
+    catalog = URIRef(f"{BASE}/id/catalogo")
+    for ext in FORMATS:
+        g = Graph()
+        url = f"/catalog.{ext}"
+        pages = 0
+        while url:
+            response = client.get(url)
+            assert response.status_code == 200
+            page = parse(response.data, ext)
+            g += page
+            nxt = next(page.objects(None, HYDRA.next), None)
+            url = str(nxt).removeprefix(BASE) if nxt else None
+            pages += 1
+            assert pages < 50
+        datasets = set(g.objects(catalog, DCAT.dataset))
+        assert datasets == {URIRef(f"{BASE}/id/recurso/{slug}") for slug, _, _ in rows}
+        assert (catalog, RDF.type, DCAT.Catalog) in g
+
+
+def test_catalog_pages_with_hydra(shared_demo):
+    shared_demo.config["CATALOG_PAGE_SIZE"] = 10
+    try:
+        client = shared_demo.test_client()
+        g = parse(client.get("/catalog.ttl").data, "ttl")
+        view = URIRef(f"{BASE}/catalog.ttl?page=1")
+        assert (view, RDF.type, HYDRA.PartialCollectionView) in g
+        assert g.value(view, HYDRA.next) == URIRef(f"{BASE}/catalog.ttl?page=2")
+        assert len(set(g.objects(None, DCAT.dataset))) == 10
+    finally:
+        shared_demo.config["CATALOG_PAGE_SIZE"] = 100
+
+
+def test_drafts_and_withdrawn_stay_out(shared_demo):
+    with shared_demo.app_context():
+        hidden = db.session.execute(
+            db.select(Resource.slug, Resource.status).where(Resource.status != PUBLISHED)
+        ).all()
+    assert hidden, "the demo has drafts and a withdrawn resource"
+    client = shared_demo.test_client()
+    g = parse(client.get("/catalog.nt").data, "nt")
+    for slug, status in hidden:
+        assert (URIRef(f"{BASE}/id/recurso/{slug}"), None, None) not in g
+        expected = 410 if status == "withdrawn" else 404
+        assert client.get(f"/recurso/{slug}").status_code == expected
+        assert client.get(f"/recurso/{slug}.ttl").status_code == expected
+
+
+def test_stored_fragments_match_the_mapping(shared_demo):
+    with shared_demo.app_context():
+        resources = db.session.execute(db.select(Resource)).scalars().all()
+        for resource in resources:
+            fragment = db.session.get(ResourceFragment, resource.id)
+            direct = resource_to_graph(resource, new_graph())
+            assert isomorphic(parse(fragment.nt, "nt"), direct), resource.slug
+            prefixes = "".join(
+                f"@prefix {p}: <{ns}> .\n" for p, ns in new_graph().namespaces()
+            )
+            assert isomorphic(parse(prefixes + fragment.ttl, "ttl"), direct), resource.slug
+            doc = {"@context": json.loads(
+                shared_demo.test_client().get("/catalog.jsonld").data)["@context"],
+                "@graph": json.loads(fragment.jsonld)}
+            assert isomorphic(parse(json.dumps(doc), "jsonld"), direct), resource.slug
+
+
+def test_demo_catalog_conforms_to_dcat_ap_shacl(shared_demo):
+    from pyshacl import validate
+
+    shared_demo.config["CATALOG_PAGE_SIZE"] = 1000
+    try:
+        body = shared_demo.test_client().get("/catalog.ttl").data
+    finally:
+        shared_demo.config["CATALOG_PAGE_SIZE"] = 100
+    data = parse(body, "ttl")
+    shapes = Graph()
+    for name in ("shapes.ttl", "range.ttl"):
+        shapes.parse(STANDARDS / name, format="turtle")
+    conforms, report, text = validate(
+        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
+    )
+    assert conforms, text[:5000]
