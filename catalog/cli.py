@@ -32,8 +32,13 @@ def init_db() -> None:
 
 
 @click.command("demo")
-@click.option("--resources", "extra", default=0, show_default=True,
-              help="Recursos sintéticos adicionales (para pruebas de carga).")
+@click.option(
+    "--resources",
+    "extra",
+    default=0,
+    show_default=True,
+    help="Recursos sintéticos adicionales (para pruebas de carga).",
+)
 @with_appcontext
 def demo(extra: int) -> None:
     """Create the schema and load the demo district (idempotent)."""
@@ -54,8 +59,7 @@ def token() -> None:
 
 @token.command("create")
 @click.option("--publisher", "publisher_slug", required=True, help="Slug de la entidad.")
-@click.option("--role", type=click.Choice(["editor", "admin"]), default="editor",
-              show_default=True)
+@click.option("--role", type=click.Choice(["editor", "admin"]), default="editor", show_default=True)
 @click.option("--name", default="", help="Para qué se usa el token.")
 @with_appcontext
 def token_create(publisher_slug: str, role: str, name: str) -> None:
@@ -105,13 +109,20 @@ def user() -> None:
 @click.option("--publisher", "publisher_slug", default=None)
 @click.option("--role", type=click.Choice(["editor", "admin"]), default="editor")
 @with_appcontext
-def user_create(email: str, name: str, password: str, admin: bool,
-                publisher_slug: str | None, role: str) -> None:
+def user_create(
+    email: str, name: str, password: str, admin: bool, publisher_slug: str | None, role: str
+) -> None:
     """Create a user (optionally a member of a publisher)."""
     from .services.accounts import create_user
 
-    created = create_user(email=email, name=name, password=password, is_admin=admin,
-                          publisher_slug=publisher_slug, role=role)
+    created = create_user(
+        email=email,
+        name=name,
+        password=password,
+        is_admin=admin,
+        publisher_slug=publisher_slug,
+        role=role,
+    )
     click.echo(f"Usuario {created.email} creado.")
 
 

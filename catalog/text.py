@@ -8,8 +8,7 @@ import unicodedata
 # C0 controls except tab/newline/carriage return, DEL, C1 controls, non-characters, lone
 # surrogates, and bidirectional overrides/isolates (they can disguise text: "Trojan source").
 _FORBIDDEN = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff"
-    "\u202a-\u202e\u2066-\u2069]"
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff\u202a-\u202e\u2066-\u2069]"
 )
 _FORBIDDEN_SINGLE_LINE = re.compile("[\t\n\r]")
 

@@ -113,7 +113,7 @@ def database_state(app: Flask) -> dict[str, list[tuple]]:
             if table == "alembic_version":
                 continue
             rows = db.session.execute(text(f'SELECT * FROM "{table}"')).all()
-            state[table] = sorted((tuple(map(repr, row)) for row in rows))
+            state[table] = sorted(tuple(map(repr, row)) for row in rows)
         db.session.remove()
     return state
 

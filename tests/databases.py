@@ -56,8 +56,8 @@ class Template:
         else:
             self.dbname = f"t_{name}_{uuid.uuid4().hex[:8]}"
             _pg_execute(f'CREATE DATABASE "{self.dbname}"')
-            self.url = _pg_admin_url().set(database=self.dbname).render_as_string(
-                hide_password=False
+            self.url = (
+                _pg_admin_url().set(database=self.dbname).render_as_string(hide_password=False)
             )
 
     def finish(self) -> None:

@@ -41,14 +41,39 @@ def start(directory: Path) -> str:
     if user:
         shutil.chown(directory, user)
     if not (data / "PG_VERSION").exists():
-        _run([str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "catalog",
-              "-E", "UTF8", "--locale=C.UTF-8"], user)
+        _run(
+            [
+                str(bindir / "initdb"),
+                "-D",
+                str(data),
+                "-A",
+                "trust",
+                "-U",
+                "catalog",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+            ],
+            user,
+        )
     options = (
         f"-c listen_addresses='' -c unix_socket_directories='{directory}' "
         "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
     )
-    _run([str(bindir / "pg_ctl"), "-D", str(data), "-o", options, "-w", "-l",
-          str(directory / "server.log"), "start"], user)
+    _run(
+        [
+            str(bindir / "pg_ctl"),
+            "-D",
+            str(data),
+            "-o",
+            options,
+            "-w",
+            "-l",
+            str(directory / "server.log"),
+            "start",
+        ],
+        user,
+    )
     return f"postgresql://catalog@/postgres?host={directory}"
 
 

@@ -123,18 +123,29 @@ def test_other_publishers_resource_is_403(api):
     before = database_state(api)
     client = api.test_client()
     headers = auth(api.token_b)
-    assert client.patch(
-        f"/api/v1/resources/{slug}", json={"title": "Robado"}, headers=headers
-    ).status_code == 403
-    assert client.put(f"/api/v1/resources/{slug}", json=payload(), headers=headers).status_code == 403
-    assert client.post(
-        f"/api/v1/resources/{slug}/withdraw", json={"reason": "x"}, headers=headers
-    ).status_code == 403
-    assert client.post(
-        f"/api/v1/resources/{slug}/distributions",
-        json={"access_url": "https://example.org/x"},
-        headers=headers,
-    ).status_code == 403
+    assert (
+        client.patch(
+            f"/api/v1/resources/{slug}", json={"title": "Robado"}, headers=headers
+        ).status_code
+        == 403
+    )
+    assert (
+        client.put(f"/api/v1/resources/{slug}", json=payload(), headers=headers).status_code == 403
+    )
+    assert (
+        client.post(
+            f"/api/v1/resources/{slug}/withdraw", json={"reason": "x"}, headers=headers
+        ).status_code
+        == 403
+    )
+    assert (
+        client.post(
+            f"/api/v1/resources/{slug}/distributions",
+            json={"access_url": "https://example.org/x"},
+            headers=headers,
+        ).status_code
+        == 403
+    )
     # creating for a publisher the token is not scoped to
     assert create(api, token=api.token_b, publisher="entidad-a").status_code == 403
     # moving one's own resource to another publisher
@@ -171,10 +182,14 @@ BAD_INPUTS = [
     ({"distributions": [{"access_url": "ftp://example.org/x"}]}, "distributions.0.access_url"),
     ({"distributions": [{"access_url": "javascript:alert(1)"}]}, "distributions.0.access_url"),
     ({"distributions": [{"title": "sin enlace"}]}, "distributions.0.access_url"),
-    ({"distributions": [{"access_url": "https://x.org", "byte_size": -1}]},
-     "distributions.0.byte_size"),
-    ({"distributions": [{"access_url": "https://x.org", "media_type": "pdf"}]},
-     "distributions.0.media_type"),
+    (
+        {"distributions": [{"access_url": "https://x.org", "byte_size": -1}]},
+        "distributions.0.byte_size",
+    ),
+    (
+        {"distributions": [{"access_url": "https://x.org", "media_type": "pdf"}]},
+        "distributions.0.media_type",
+    ),
     ({"distributions": [{"access_url": "https://x.org"}] * 51}, "distributions"),
     ({"distributions": [{"access_url": "https://x.org", "extra": 1}]}, "distributions.0.extra"),
     ({"norm": {"legal_status": "olvidada"}}, "norm.legal_status"),
@@ -204,13 +219,13 @@ def test_several_bad_fields_are_all_reported(api):
 def test_non_json_body_is_422(api):
     client = api.test_client()
     response = client.post(
-        "/api/v1/resources", data="title=x", headers=auth(api.token_a),
+        "/api/v1/resources",
+        data="title=x",
+        headers=auth(api.token_a),
         content_type="application/x-www-form-urlencoded",
     )
     assert response.status_code == 422
-    listed = client.post(
-        "/api/v1/resources", json=["no", "objeto"], headers=auth(api.token_a)
-    )
+    listed = client.post("/api/v1/resources", json=["no", "objeto"], headers=auth(api.token_a))
     assert listed.status_code == 422
 
 
@@ -219,14 +234,16 @@ def test_stale_if_match_is_412_and_changes_nothing(api):
     slug, etag = created.get_json()["slug"], created.headers["ETag"]
     client = api.test_client()
     first = client.patch(
-        f"/api/v1/resources/{slug}", json={"title": "Primer cambio"},
+        f"/api/v1/resources/{slug}",
+        json={"title": "Primer cambio"},
         headers={**auth(api.token_a), "If-Match": etag},
     )
     assert first.status_code == 200
     assert first.headers["ETag"] != etag
     before = database_state(api)
     stale = client.patch(
-        f"/api/v1/resources/{slug}", json={"title": "Cambio perdido"},
+        f"/api/v1/resources/{slug}",
+        json={"title": "Cambio perdido"},
         headers={**auth(api.token_a), "If-Match": etag},
     )
     assert stale.status_code == 412
@@ -251,9 +268,9 @@ def test_patch_keeps_other_fields_put_replaces(api):
     body = replaced.get_json()
     assert body["license"] is None and body["distributions"] == [] and body["keywords"] == []
     with api.app_context():
-        actions = db.session.execute(
-            db.select(Revision.action).order_by(Revision.id)
-        ).scalars().all()
+        actions = (
+            db.session.execute(db.select(Revision.action).order_by(Revision.id)).scalars().all()
+        )
     assert actions == ["create", "update", "update"]
 
 
@@ -272,11 +289,13 @@ def test_withdraw_then_gone(api):
     slug = create(api).get_json()["slug"]
     client = api.test_client()
     client.post(f"/api/v1/resources/{slug}/publish", headers=auth(api.token_a))
-    no_reason = client.post(f"/api/v1/resources/{slug}/withdraw", json={},
-                            headers=auth(api.token_a))
+    no_reason = client.post(
+        f"/api/v1/resources/{slug}/withdraw", json={}, headers=auth(api.token_a)
+    )
     assert no_reason.status_code == 422 and "reason" in no_reason.get_json()["fields"]
-    done = client.delete(f"/api/v1/resources/{slug}", json={"reason": "Norma derogada."},
-                         headers=auth(api.token_a))
+    done = client.delete(
+        f"/api/v1/resources/{slug}", json={"reason": "Norma derogada."}, headers=auth(api.token_a)
+    )
     assert done.status_code == 200 and done.get_json()["status"] == "withdrawn"
     gone = client.get(f"/api/v1/resources/{slug}")
     assert gone.status_code == 410
@@ -291,25 +310,42 @@ def test_distributions_subresource(api):
     headers = auth(api.token_a)
     added = client.post(
         f"/api/v1/resources/{slug}/distributions",
-        json={"title": "Datos", "download_url": "https://example.org/d.csv",
-              "media_type": "text/csv", "format": "csv", "byte_size": 1234},
+        json={
+            "title": "Datos",
+            "download_url": "https://example.org/d.csv",
+            "media_type": "text/csv",
+            "format": "csv",
+            "byte_size": 1234,
+        },
         headers=headers,
     )
     assert added.status_code == 201, added.get_json()
     dist_id = added.get_json()["id"]
     items = client.get(f"/api/v1/resources/{slug}/distributions", headers=headers).get_json()
     assert [d["title"] for d in items["items"]] == ["Guía en PDF", "Datos"]
-    patched = client.patch(f"/api/v1/resources/{slug}/distributions/{dist_id}",
-                           json={"title": "Datos abiertos"}, headers=headers)
+    patched = client.patch(
+        f"/api/v1/resources/{slug}/distributions/{dist_id}",
+        json={"title": "Datos abiertos"},
+        headers=headers,
+    )
     assert patched.status_code == 200
     assert patched.get_json()["download_url"] == "https://example.org/d.csv"
-    bad = client.patch(f"/api/v1/resources/{slug}/distributions/{dist_id}",
-                       json={"download_url": "file:///etc/passwd"}, headers=headers)
+    bad = client.patch(
+        f"/api/v1/resources/{slug}/distributions/{dist_id}",
+        json={"download_url": "file:///etc/passwd"},
+        headers=headers,
+    )
     assert bad.status_code == 422
-    assert client.delete(f"/api/v1/resources/{slug}/distributions/{dist_id}",
-                         headers=headers).status_code == 204
-    assert client.get(f"/api/v1/resources/{slug}/distributions/{dist_id}",
-                      headers=headers).status_code == 404
+    assert (
+        client.delete(
+            f"/api/v1/resources/{slug}/distributions/{dist_id}", headers=headers
+        ).status_code
+        == 204
+    )
+    assert (
+        client.get(f"/api/v1/resources/{slug}/distributions/{dist_id}", headers=headers).status_code
+        == 404
+    )
 
 
 def test_duplicate_titles_get_distinct_slugs_and_explicit_duplicate_is_refused(api):
@@ -347,8 +383,19 @@ def test_openapi_document(demo_app):
     resource = doc["components"]["schemas"]["Resource"]
     assert {"title", "type", "publisher"} <= set(resource["required"])
     assert "guia" in resource["properties"]["type"]["enum"]
-    for name in ("title", "description", "type", "publisher", "keywords", "themes", "issued",
-                 "modified", "accrual_periodicity", "license", "distributions"):
+    for name in (
+        "title",
+        "description",
+        "type",
+        "publisher",
+        "keywords",
+        "themes",
+        "issued",
+        "modified",
+        "accrual_periodicity",
+        "license",
+        "distributions",
+    ):
         assert name in resource["properties"]
     dist = doc["components"]["schemas"]["Distribution"]["properties"]
     assert {"title", "access_url", "download_url", "media_type"} <= set(dist)
@@ -356,8 +403,9 @@ def test_openapi_document(demo_app):
 
 def test_cli_token_create_prints_token_last(demo_app):
     runner = demo_app.test_cli_runner()
-    result = runner.invoke(args=["token", "create", "--publisher", "secretaria-general",
-                                 "--role", "editor"])
+    result = runner.invoke(
+        args=["token", "create", "--publisher", "secretaria-general", "--role", "editor"]
+    )
     assert result.exit_code == 0, result.output
     token = result.output.strip().splitlines()[-1]
     assert token.startswith("cgp_")

@@ -50,17 +50,25 @@ def test_home_lists_recent_resources(shared_demo):
     assert "Publicado recientemente" in page.headings
     with shared_demo.app_context():
         newest = db.session.execute(
-            db.select(Resource.title).where(Resource.status == PUBLISHED)
-            .order_by(Resource.published_at.desc(), Resource.id.desc()).limit(1)
+            db.select(Resource.title)
+            .where(Resource.status == PUBLISHED)
+            .order_by(Resource.published_at.desc(), Resource.id.desc())
+            .limit(1)
         ).scalar_one()
     assert newest in page.headings
 
 
 def test_resource_page_has_fields_and_schema_org(shared_demo):
     with shared_demo.app_context():
-        resource = db.session.execute(
-            db.select(Resource).where(Resource.status == PUBLISHED, Resource.type == "conjunto-datos")
-        ).scalars().first()
+        resource = (
+            db.session.execute(
+                db.select(Resource).where(
+                    Resource.status == PUBLISHED, Resource.type == "conjunto-datos"
+                )
+            )
+            .scalars()
+            .first()
+        )
         slug, title = resource.slug, resource.title
         keywords = resource.keyword_list
         dist_titles = [d.title for d in resource.distributions if d.title]
@@ -84,19 +92,31 @@ def test_resource_page_has_fields_and_schema_org(shared_demo):
 
 def test_good_practice_page_shows_every_section(shared_demo):
     with shared_demo.app_context():
-        practice = db.session.execute(
-            db.select(GoodPractice).join(Resource).where(
-                Resource.status == PUBLISHED, GoodPractice.conclusions != "[]",
-                GoodPractice.contribution.is_not(None),
+        practice = (
+            db.session.execute(
+                db.select(GoodPractice)
+                .join(Resource)
+                .where(
+                    Resource.status == PUBLISHED,
+                    GoodPractice.conclusions != "[]",
+                    GoodPractice.contribution.is_not(None),
+                )
             )
-        ).scalars().first()
+            .scalars()
+            .first()
+        )
         slug = practice.resource.slug
         objectives, conclusions = practice.objectives, practice.conclusions
         benefits = [b["benefit"] for b in practice.benefits]
         hidden = [c.name for c in practice.collaborators if not c.show_publicly]
     page = Page(shared_demo.test_client().get(f"/recurso/{slug}").get_data(as_text=True))
-    for heading in ("1. Información general", "2. Identificación", "3. Contribución",
-                    "4. Sostenibilidad", "5. Conclusiones"):
+    for heading in (
+        "1. Información general",
+        "2. Identificación",
+        "3. Contribución",
+        "4. Sostenibilidad",
+        "5. Conclusiones",
+    ):
         assert heading in page.headings
     for value in [*objectives, *conclusions, *benefits]:
         assert " ".join(value.split()) in page.visible
@@ -110,9 +130,13 @@ def test_markdown_is_sanitised(demo_app):
 
     with demo_app.app_context():
         create_resource(
-            {"title": "Prueba de seguridad", "type": "guia", "publisher": "secretaria-general",
-             "status": "published",
-             "description": "<script>alert(1)</script> [x](javascript:alert(2)) **bien**"},
+            {
+                "title": "Prueba de seguridad",
+                "type": "guia",
+                "publisher": "secretaria-general",
+                "status": "published",
+                "description": "<script>alert(1)</script> [x](javascript:alert(2)) **bien**",
+            },
             Actor.system(),
         )
     html = demo_app.test_client().get("/recurso/prueba-de-seguridad").get_data(as_text=True)

@@ -28,9 +28,13 @@ STANDARDS = Path(__file__).parent / "standards" / "dcat-ap-3.0.1"
 
 def published(app) -> list[Resource]:
     with app.app_context():
-        rows = db.session.execute(
-            db.select(Resource).where(Resource.status == PUBLISHED).order_by(Resource.id)
-        ).scalars().all()
+        rows = (
+            db.session.execute(
+                db.select(Resource).where(Resource.status == PUBLISHED).order_by(Resource.id)
+            )
+            .scalars()
+            .all()
+        )
         return [(r.slug, r.type, r.title) for r in rows]
 
 
@@ -76,7 +80,8 @@ def test_resource_rdf_every_format_same_graph(shared_demo, sample):
         # no blank nodes: every node has a stable URI
         assert not any(
             isinstance(t, type(None)) or getattr(t, "n3", lambda: "")().startswith("_:")
-            for triple in g for t in triple
+            for triple in g
+            for t in triple
         )
 
 
@@ -84,8 +89,9 @@ def test_norm_carries_legal_status(shared_demo, sample):
     slug, _ = sample["norma"]
     g = parse(shared_demo.test_client().get(f"/recurso/{slug}.ttl").data, "ttl")
     s = URIRef(f"{BASE}/id/recurso/{slug}")
-    statuses = [o for p, o in g.predicate_objects(s) if "legal" in str(p).lower()
-                or "inForce" in str(p)]
+    statuses = [
+        o for p, o in g.predicate_objects(s) if "legal" in str(p).lower() or "inForce" in str(p)
+    ]
     assert statuses, "a norm publishes its legal status"
 
 
@@ -166,13 +172,14 @@ def test_stored_fragments_match_the_mapping(shared_demo):
             fragment = db.session.get(ResourceFragment, resource.id)
             direct = resource_to_graph(resource, new_graph())
             assert isomorphic(parse(fragment.nt, "nt"), direct), resource.slug
-            prefixes = "".join(
-                f"@prefix {p}: <{ns}> .\n" for p, ns in new_graph().namespaces()
-            )
+            prefixes = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in new_graph().namespaces())
             assert isomorphic(parse(prefixes + fragment.ttl, "ttl"), direct), resource.slug
-            doc = {"@context": json.loads(
-                shared_demo.test_client().get("/catalog.jsonld").data)["@context"],
-                "@graph": json.loads(fragment.jsonld)}
+            doc = {
+                "@context": json.loads(shared_demo.test_client().get("/catalog.jsonld").data)[
+                    "@context"
+                ],
+                "@graph": json.loads(fragment.jsonld),
+            }
             assert isomorphic(parse(json.dumps(doc), "jsonld"), direct), resource.slug
 
 

@@ -76,8 +76,9 @@ class Email(fields.Email):
     default_error_messages = {**BASE_MESSAGES, "invalid": "Debe ser un correo electrónico válido."}
 
     def _deserialize(self, value, attr, data, **kwargs):
-        value = super()._deserialize(value.strip() if isinstance(value, str) else value, attr,
-                                     data, **kwargs)
+        value = super()._deserialize(
+            value.strip() if isinstance(value, str) else value, attr, data, **kwargs
+        )
         if len(value) > 254:
             raise ValidationError("El correo es demasiado largo.")
         return value

@@ -144,10 +144,16 @@ def document() -> dict[str, Any]:
             "schemas": _components(),
         },
         "paths": {
-            "/publishers": {"get": {"summary": "Entidades y dependencias",
-                                    "responses": _responses(200)}},
-            "/publishers/{slug}": {"get": {"summary": "Una entidad", "parameters": [slug],
-                                           "responses": _responses(200, 404)}},
+            "/publishers": {
+                "get": {"summary": "Entidades y dependencias", "responses": _responses(200)}
+            },
+            "/publishers/{slug}": {
+                "get": {
+                    "summary": "Una entidad",
+                    "parameters": [slug],
+                    "responses": _responses(200, 404),
+                }
+            },
             "/resources": {
                 "get": {
                     "summary": "Recursos publicados, paginados (cursor)",
@@ -167,39 +173,81 @@ def document() -> dict[str, Any]:
             "/resources/{slug}": {
                 "parameters": [slug],
                 "get": {"summary": "Un recurso", "responses": _responses(200, 404, 410)},
-                "put": {"summary": "Reemplazar", "security": secured, "parameters": [if_match],
-                        "requestBody": _body("Resource"), "responses": write},
-                "patch": {"summary": "Modificar campos", "security": secured,
-                          "parameters": [if_match], "requestBody": _body("Resource"),
-                          "responses": write},
-                "delete": {"summary": "Retirar (con motivo)", "security": secured,
-                           "requestBody": _body("Withdraw"), "responses": write},
+                "put": {
+                    "summary": "Reemplazar",
+                    "security": secured,
+                    "parameters": [if_match],
+                    "requestBody": _body("Resource"),
+                    "responses": write,
+                },
+                "patch": {
+                    "summary": "Modificar campos",
+                    "security": secured,
+                    "parameters": [if_match],
+                    "requestBody": _body("Resource"),
+                    "responses": write,
+                },
+                "delete": {
+                    "summary": "Retirar (con motivo)",
+                    "security": secured,
+                    "requestBody": _body("Withdraw"),
+                    "responses": write,
+                },
             },
-            "/resources/{slug}/withdraw": {"parameters": [slug], "post": {
-                "summary": "Retirar", "security": secured, "requestBody": _body("Withdraw"),
-                "responses": write}},
-            "/resources/{slug}/publish": {"parameters": [slug], "post": {
-                "summary": "Publicar", "security": secured, "responses": write}},
-            "/resources/{slug}/unpublish": {"parameters": [slug], "post": {
-                "summary": "Volver a borrador", "security": secured, "responses": write}},
-            "/resources/{slug}/history": {"parameters": [slug], "get": {
-                "summary": "Historial de revisiones encadenadas", "responses": _responses(200)}},
+            "/resources/{slug}/withdraw": {
+                "parameters": [slug],
+                "post": {
+                    "summary": "Retirar",
+                    "security": secured,
+                    "requestBody": _body("Withdraw"),
+                    "responses": write,
+                },
+            },
+            "/resources/{slug}/publish": {
+                "parameters": [slug],
+                "post": {"summary": "Publicar", "security": secured, "responses": write},
+            },
+            "/resources/{slug}/unpublish": {
+                "parameters": [slug],
+                "post": {"summary": "Volver a borrador", "security": secured, "responses": write},
+            },
+            "/resources/{slug}/history": {
+                "parameters": [slug],
+                "get": {
+                    "summary": "Historial de revisiones encadenadas",
+                    "responses": _responses(200),
+                },
+            },
             "/resources/{slug}/distributions": {
                 "parameters": [slug],
                 "get": {"summary": "Distribuciones", "responses": _responses(200, 404)},
-                "post": {"summary": "Agregar distribución", "security": secured,
-                         "requestBody": _body("Distribution"),
-                         "responses": _responses(201, 401, 403, 404, 412, 422)},
+                "post": {
+                    "summary": "Agregar distribución",
+                    "security": secured,
+                    "requestBody": _body("Distribution"),
+                    "responses": _responses(201, 401, 403, 404, 412, 422),
+                },
             },
             "/resources/{slug}/distributions/{dist_id}": {
                 "parameters": [slug, dist],
                 "get": {"summary": "Una distribución", "responses": _responses(200, 404)},
-                "put": {"summary": "Reemplazar", "security": secured,
-                        "requestBody": _body("Distribution"), "responses": write},
-                "patch": {"summary": "Modificar", "security": secured,
-                          "requestBody": _body("Distribution"), "responses": write},
-                "delete": {"summary": "Quitar", "security": secured,
-                           "responses": _responses(204, 401, 403, 404, 412)},
+                "put": {
+                    "summary": "Reemplazar",
+                    "security": secured,
+                    "requestBody": _body("Distribution"),
+                    "responses": write,
+                },
+                "patch": {
+                    "summary": "Modificar",
+                    "security": secured,
+                    "requestBody": _body("Distribution"),
+                    "responses": write,
+                },
+                "delete": {
+                    "summary": "Quitar",
+                    "security": secured,
+                    "responses": _responses(204, 401, 403, 404, 412),
+                },
             },
         },
     }

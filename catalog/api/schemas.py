@@ -160,9 +160,7 @@ class ResourceSchema(StrictSchema):
     def _coherent(self, data: dict[str, Any], **_: Any) -> None:
         errors: dict[str, list[str]] = {}
         if "status" in data and data["status"] not in (DRAFT, PUBLISHED):
-            errors["status"] = [
-                "Use «draft» o «published»; para retirar use POST …/retirar."
-            ]
+            errors["status"] = ["Use «draft» o «published»; para retirar use POST …/retirar."]
         start, end = data.get("temporal_start"), data.get("temporal_end")
         if start and end and start > end:
             errors["temporal_end"] = ["La fecha final es anterior a la inicial."]

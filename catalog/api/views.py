@@ -193,7 +193,10 @@ def withdraw_resource(slug: str):
     actor.require_edit(resource.publisher)
     data = load(WithdrawSchema(), request.get_json(silent=True) or {})
     resource = service.change_status(
-        resource, WITHDRAWN, actor, reason=data["reason"],
+        resource,
+        WITHDRAWN,
+        actor,
+        reason=data["reason"],
         expected_etag=request.headers.get("If-Match"),
     )
     return _with_etag(resource_out(resource), resource)
@@ -328,4 +331,3 @@ def openapi():
     from .openapi import document
 
     return jsonify(document())
-

@@ -15,8 +15,17 @@ from ..services.resources import change_status, create_resource
 
 HERE = Path(__file__).parent
 PUBLISHER_FIELDS = (
-    "name", "acronym", "kind", "sector", "description", "homepage", "email", "phone",
-    "address", "head_name", "orden",
+    "name",
+    "acronym",
+    "kind",
+    "sector",
+    "description",
+    "homepage",
+    "email",
+    "phone",
+    "address",
+    "head_name",
+    "orden",
 )
 
 
@@ -63,8 +72,9 @@ def load_resources(extra: int = 0) -> int:
             continue
         resource = create_resource(_payload(item), actor)
         if item.get("status") == "withdrawn":
-            change_status(resource, "withdrawn", actor,
-                          reason=item.get("withdrawn_reason") or "Retirado.")
+            change_status(
+                resource, "withdrawn", actor, reason=item.get("withdrawn_reason") or "Retirado."
+            )
         created += 1
     published = [i for i in items if i.get("status", "published") == "published"]
     for n in range(extra):

@@ -27,9 +27,7 @@ class User(db.Model):
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # changes on password change and sign-out-everywhere: invalidates old sessions
-    session_nonce: Mapped[str] = mapped_column(
-        String(64), default=lambda: secrets.token_hex(16)
-    )
+    session_nonce: Mapped[str] = mapped_column(String(64), default=lambda: secrets.token_hex(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -50,9 +50,7 @@ def fragment_ttl(g: Graph, nt: str) -> str:
 
 
 def fragment_jsonld(g: Graph) -> str:
-    data = json.loads(
-        g.serialize(format="json-ld", context=jsonld_context(), auto_compact=True)
-    )
+    data = json.loads(g.serialize(format="json-ld", context=jsonld_context(), auto_compact=True))
     data.pop("@context", None)
     nodes = data.pop("@graph", None)
     if nodes is None:

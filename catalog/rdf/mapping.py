@@ -116,7 +116,9 @@ class DcatMapper:
         if resource.issued:
             g.add((s, DCT.issued, _date(resource.issued)))
         g.add((s, DCT.modified, _date(resource.modified or resource.updated_at.date())))
-        self._concept(g, s, DCT.accrualPeriodicity, "frequencies", resource.accrual_periodicity, refs)
+        self._concept(
+            g, s, DCT.accrualPeriodicity, "frequencies", resource.accrual_periodicity, refs
+        )
         for lang in resource.languages or [DEFAULT_LANGUAGE]:
             self._concept(g, s, DCT.language, "languages", lang, refs)
         self._concept(g, s, DCT.accessRights, "access-rights", resource.access_rights, refs)
@@ -215,7 +217,13 @@ class DcatMapper:
             g.add((d, SPDX.checksum, checksum))
             g.add((checksum, RDF.type, SPDX.Checksum))
             g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
-            g.add((checksum, SPDX.checksumValue, Literal(dist.checksum_sha256, datatype=XSD.hexBinary)))
+            g.add(
+                (
+                    checksum,
+                    SPDX.checksumValue,
+                    Literal(dist.checksum_sha256, datatype=XSD.hexBinary),
+                )
+            )
         g.add((d, DCATAP.availability, URIRef(EU_AVAILABILITY.STABLE)))
         g.add((d, DCT.issued, _date(dist.created_at.date())))
         g.add((d, DCT.modified, _date(dist.updated_at.date())))
@@ -329,7 +337,6 @@ class DcatMapper:
             g.add((s, DCT.title, Literal(label, lang=lang)))
         return s
 
-
     # ------------------------------------------------------------------ the catalog
     def add_catalog(
         self,
@@ -364,7 +371,9 @@ class DcatMapper:
         g.add((c, DCT.spatial, URIRef(BOGOTA)))
         refs.locations.add(BOGOTA)
         self.describe(g, refs)
-        g.add((c, DCT.issued, Literal(config.get("CATALOG_ISSUED", "2025-01-01"), datatype=XSD.date)))
+        g.add(
+            (c, DCT.issued, Literal(config.get("CATALOG_ISSUED", "2025-01-01"), datatype=XSD.date))
+        )
         if modified is not None:
             g.add((c, DCT.modified, _date(modified)))
         for key in THEME_SCHEMES:

@@ -19,7 +19,9 @@ SCHEMA = Namespace("http://schema.org/")
 CGP = Namespace("https://catalogo.bogota.gov.co/def/ns#")
 EU_FILE_TYPE = Namespace("http://publications.europa.eu/resource/authority/file-type/")
 EU_LANGUAGE = Namespace("http://publications.europa.eu/resource/authority/language/")
-EU_AVAILABILITY = Namespace("http://publications.europa.eu/resource/authority/planned-availability/")
+EU_AVAILABILITY = Namespace(
+    "http://publications.europa.eu/resource/authority/planned-availability/"
+)
 ADMS_PUBLISHER_TYPE = Namespace("http://purl.org/adms/publishertype/")
 IANA_MEDIA_TYPES = "http://www.iana.org/assignments/media-types/"
 

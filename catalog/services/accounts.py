@@ -52,8 +52,9 @@ def create_user(
         errors["role"] = ["Rol desconocido."]
     if errors:
         raise Invalid(errors)
-    user = User(email=email, name=name.strip(), is_admin=is_admin,
-                password_hash=hash_password(password))
+    user = User(
+        email=email, name=name.strip(), is_admin=is_admin, password_hash=hash_password(password)
+    )
     if publisher_slug:
         user.memberships.append(Membership(publisher=find_publisher(publisher_slug), role=role))
     db.session.add(user)

@@ -36,7 +36,9 @@ def _writing() -> Iterator[None]:
         ) from error
     except IntegrityError as error:
         db.session.rollback()
-        raise Conflict("El cambio choca con datos existentes (por ejemplo, un slug repetido).") from error
+        raise Conflict(
+            "El cambio choca con datos existentes (por ejemplo, un slug repetido)."
+        ) from error
     except BaseException:
         db.session.rollback()
         raise
@@ -110,9 +112,7 @@ def create_resource(data: dict[str, Any], actor: Actor, *, trusted: bool = False
         _check_references(data, actor)
         slug = data.get("slug")
         if slug:
-            if db.session.execute(
-                db.select(Resource.id).where(Resource.slug == slug)
-            ).first():
+            if db.session.execute(db.select(Resource.id).where(Resource.slug == slug)).first():
                 raise Invalid({"slug": ["Ya existe un recurso con ese slug."]})
         else:
             slug = _unique_slug(data["title"])

@@ -88,7 +88,7 @@ def resource_page(slug: str):
     )
     response.headers["Vary"] = "Accept"
     response.headers["Link"] = ", ".join(
-        f'<{urls.absolute(url_for("public.resource_rdf", slug=slug, ext=e))}>; '
+        f"<{urls.absolute(url_for('public.resource_rdf', slug=slug, ext=e))}>; "
         f'rel="alternate"; type="{media}"'
         for e, (_, media) in FORMATS.items()
     )
@@ -138,9 +138,7 @@ def publisher_page(slug: str):
         .where(Resource.status == PUBLISHED, Resource.publisher_id.in_(ids))
         .order_by(Resource.title)
     ).scalars()
-    return render_template(
-        "public/publisher.html", publisher=publisher, resources=list(resources)
-    )
+    return render_template("public/publisher.html", publisher=publisher, resources=list(resources))
 
 
 @bp.get("/entidad/<slug>.<ext>")

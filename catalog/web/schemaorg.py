@@ -44,8 +44,11 @@ def dataset(resource: Resource) -> dict[str, Any]:
         "publisher": _organization(resource.publisher),
         "creator": _organization(resource.creator or resource.publisher),
         "isAccessibleForFree": True,
-        "spatialCoverage": {"@type": "Place", "@id": resource.spatial or BOGOTA,
-                            "name": BOGOTA_LABEL if not resource.spatial else resource.spatial},
+        "spatialCoverage": {
+            "@type": "Place",
+            "@id": resource.spatial or BOGOTA,
+            "name": BOGOTA_LABEL if not resource.spatial else resource.spatial,
+        },
     }
     type_concept = vocab["resource-types"].get(resource.type)
     if type_concept is not None:
