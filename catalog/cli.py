@@ -13,7 +13,7 @@ from .extensions import db
 def _upgrade() -> None:
     from flask_migrate import upgrade
 
-    upgrade()
+    upgrade(revision="heads")
 
 
 def register_commands(app: Flask) -> None:

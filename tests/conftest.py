@@ -51,7 +51,7 @@ def templates(tmp_path_factory) -> Iterator[dict[str, Template]]:
         template = Template(name, workdir)
         app = make_app(template.url, workdir)
         with app.app_context():
-            upgrade()
+            upgrade(revision="heads")
             if name == "demo":
                 load_demo()
         _dispose(app)
