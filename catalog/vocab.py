@@ -12,6 +12,8 @@ from pathlib import Path
 from rdflib import Graph, Literal, Namespace
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
+from .text import fold
+
 CGP = Namespace("https://catalogo.bogota.gov.co/def/ns#")
 VOCAB_BASE = "https://catalogo.bogota.gov.co/def/"
 DEFAULT_VOCAB_DIR = Path(__file__).resolve().parent.parent / "vocab"
@@ -156,7 +158,7 @@ def _read_scheme(graph: Graph, scheme_uri, key: str, filename: str) -> Scheme:
             )
         )
     # cgp:order, when a scheme gives it, keeps a meaningful order (e.g. frequencies)
-    concepts.sort(key=lambda c: (c.props.get("order", 10_000), c.label("es").casefold()))
+    concepts.sort(key=lambda c: (c.props.get("order", 10_000), fold(c.label("es"))))
     by_notation: dict[str, Concept] = {}
     for concept in concepts:
         if concept.notation in by_notation:

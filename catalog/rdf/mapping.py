@@ -254,6 +254,7 @@ class DcatMapper:
         email = resource.contact_email or publisher.email or publisher.entity.email
         if resource.contact_email or resource.contact_name:
             c = URIRef(f"{urls.resource_uri(resource.slug)}#contacto")
+            g.add((c, RDF.type, VCARD.Kind))
             g.add((c, RDF.type, VCARD.Organization))
             g.add((c, VCARD.fn, _lit(resource.contact_name or publisher.name)))
             if email:
@@ -285,6 +286,7 @@ class DcatMapper:
         g.add((a, FOAF.page, page))
         g.add((page, RDF.type, FOAF.Document))
         c = URIRef(urls.contact_uri(publisher.slug))
+        g.add((c, RDF.type, VCARD.Kind))
         g.add((c, RDF.type, VCARD.Organization))
         g.add((c, VCARD.fn, _lit(publisher.name)))
         email = publisher.email or publisher.entity.email

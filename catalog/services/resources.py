@@ -116,11 +116,17 @@ def create_resource(data: dict[str, Any], actor: Actor, *, trusted: bool = False
                 raise Invalid({"slug": ["Ya existe un recurso con ese slug."]})
         else:
             slug = _unique_slug(data["title"])
-        resource = Resource(slug=slug, type=data["type"], title=data["title"])
+        resource = Resource(
+            slug=slug,
+            type=data["type"],
+            title=data["title"],
+            publisher=find_publisher(data["publisher"]),
+        )
         if trusted and data.get("uuid"):
             resource.uuid = data["uuid"]
+        with db.session.no_autoflush:
+            snap.apply(resource, data, partial=False, trusted=trusted)
         db.session.add(resource)
-        snap.apply(resource, data, partial=False, trusted=trusted)
         _set_status(resource, data.get("status") or DRAFT, data.get("withdrawn_reason"))
         resource.updated_at = utcnow()
         record_revision(resource, actor, "create", None, "Creación del recurso.")
@@ -151,7 +157,8 @@ def update_resource(
         actor.require_edit(resource.publisher)
         _check_references(data, actor)
         before = snap.snapshot(resource)
-        snap.apply(resource, data, partial=partial, trusted=trusted)
+        with db.session.no_autoflush:
+            snap.apply(resource, data, partial=partial, trusted=trusted)
         if "status" in data and data["status"] != resource.status:
             _set_status(resource, data["status"], data.get("withdrawn_reason"))
         resource.updated_at = utcnow()

@@ -88,6 +88,7 @@ DISTRIBUTION_FIELDS = (
 FILE_FIELDS = ("file_key", "file_name", "checksum_sha256", "byte_size")
 
 RESOURCE_LISTS = {"languages"}
+NOT_NULL_TEXT = {"description"}
 GOOD_PRACTICE_LISTS = {
     "target_population",
     "objectives",
@@ -156,9 +157,12 @@ def apply(resource: Resource, data: dict[str, Any], *, partial: bool, trusted: b
     for name, is_date in RESOURCE_FIELDS.items():
         if name in data:
             value = data[name]
+            if name in NOT_NULL_TEXT:
+                value = value or ""
             setattr(resource, name, _as_date(value) if is_date else value)
-        elif not partial and name != "type":
-            setattr(resource, name, [] if name in RESOURCE_LISTS else None)
+        elif not partial and name not in ("type", "title"):
+            empty: Any = [] if name in RESOURCE_LISTS else None
+            setattr(resource, name, "" if name in NOT_NULL_TEXT else empty)
     if "publisher" in data:
         resource.publisher = _publisher(data["publisher"])
     if "creator" in data or not partial:
