@@ -327,6 +327,16 @@ class DcatMapper:
         g.add((c, SKOS.notation, Literal(concept.notation)))
         g.add((c, SKOS.inScheme, URIRef(scheme.uri)))
         self.add_scheme(g, scheme.key)
+        # official concepts (EU tables) also belong to their authority's scheme
+        for other in self.vocab.graph.objects(c, SKOS.inScheme):
+            if other != URIRef(scheme.uri):
+                g.add((c, SKOS.inScheme, other))
+                g.add((other, RDF.type, SKOS.ConceptScheme))
+                title = self.vocab.graph.value(other, DCT.title) or Literal(
+                    f"EU Publications Office authority table: {str(other).rsplit('/', 1)[-1]}",
+                    lang="en",
+                )
+                g.add((other, DCT.title, title))
         if concept.broader:
             g.add((c, SKOS.broader, URIRef(concept.broader)))
         return c
