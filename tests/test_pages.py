@@ -92,19 +92,12 @@ def test_resource_page_has_fields_and_schema_org(shared_demo):
 
 def test_good_practice_page_shows_every_section(shared_demo):
     with shared_demo.app_context():
-        practice = (
-            db.session.execute(
-                db.select(GoodPractice)
-                .join(Resource)
-                .where(
-                    Resource.status == PUBLISHED,
-                    GoodPractice.conclusions != "[]",
-                    GoodPractice.contribution.is_not(None),
-                )
-            )
-            .scalars()
-            .first()
-        )
+        candidates = db.session.execute(
+            db.select(GoodPractice)
+            .join(Resource)
+            .where(Resource.status == PUBLISHED, GoodPractice.contribution.is_not(None))
+        ).scalars()
+        practice = next(p for p in candidates if p.conclusions and p.benefits)
         slug = practice.resource.slug
         objectives, conclusions = practice.objectives, practice.conclusions
         benefits = [b["benefit"] for b in practice.benefits]
