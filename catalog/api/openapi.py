@@ -125,7 +125,7 @@ def document() -> dict[str, Any]:
     slug = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
     dist = {"name": "dist_id", "in": "path", "required": True, "schema": {"type": "string"}}
     if_match = {"name": "If-Match", "in": "header", "schema": {"type": "string"}}
-    secured = [{"bearer": []}]
+    secured: list[dict[str, list[str]]] = [{"bearer": []}]
     write = _responses(200, 401, 403, 404, 412, 422)
     return {
         "openapi": "3.1.0",

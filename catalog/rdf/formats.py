@@ -57,8 +57,6 @@ def rdf_response(graph: Graph, ext: str, status: int = 200) -> Response:
     """Serialise a graph in the requested format with the right media type."""
     _, media_type = FORMATS[ext]
     body = serialize(graph, ext)
-    response = Response(body, status=status, mimetype=media_type)
-    if media_type.startswith("text/") or ext in ("jsonld", "rdf", "nt"):
-        response.charset = "utf-8"
+    response = Response(body, status=status, content_type=f"{media_type}; charset=utf-8")
     response.headers["Vary"] = "Accept"
     return response

@@ -242,7 +242,7 @@ class DcatMapper:
 
     # ------------------------------------------------------------------ agents
     def _agent_ref(self, publisher: Publisher, refs: References) -> URIRef:
-        node = publisher
+        node: Publisher | None = publisher
         while node is not None:
             refs.publishers[node.id] = node
             node = node.parent
