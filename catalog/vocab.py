@@ -35,7 +35,15 @@ class Concept:
         return self.labels.get(lang) or self.labels.get("es") or self.notation
 
     def prop(self, name: str, default: object = None) -> object:
-        return self.props.get(name, default)
+        """A cgp:* value; the first one when the property is repeated (see prop_list)."""
+        value = self.props.get(name, default)
+        return value[0] if isinstance(value, list) else value
+
+    def prop_list(self, name: str) -> list[object]:
+        value = self.props.get(name)
+        if value is None:
+            return []
+        return list(value) if isinstance(value, list) else [value]
 
 
 @dataclass
@@ -99,7 +107,11 @@ class Vocabularies:
 
 
 def _literal_value(node):
-    return node.toPython() if isinstance(node, Literal) else str(node)
+    if isinstance(node, Literal):
+        if node.datatype is not None and str(node.datatype).endswith("#duration"):
+            return str(node)  # keep "P1Y"; Python's timedelta cannot hold years or months
+        return node.toPython()
+    return str(node)
 
 
 def _labels(graph: Graph, subject, predicate=SKOS.prefLabel) -> dict[str, str]:
@@ -136,11 +148,16 @@ def _read_scheme(graph: Graph, scheme_uri, key: str, filename: str) -> Scheme:
         notation = graph.value(uri, SKOS.notation)
         if notation is None:
             raise ValueError(f"{filename}: {uri} has no skos:notation")
-        props = {
-            str(p).removeprefix(str(CGP)): _literal_value(o)
-            for p, o in graph.predicate_objects(uri)
-            if str(p).startswith(str(CGP))
-        }
+        props: dict[str, object] = {}
+        for p, o in sorted(graph.predicate_objects(uri)):
+            if not str(p).startswith(str(CGP)):
+                continue
+            name, value = str(p).removeprefix(str(CGP)), _literal_value(o)
+            if name in props:  # repeated (e.g. several extensions): keep them all, sorted
+                previous = props[name]
+                props[name] = [*(previous if isinstance(previous, list) else [previous]), value]
+            else:
+                props[name] = value
         definition = _labels(graph, uri, SKOS.definition).get("es")
         broader = graph.value(uri, SKOS.broader)
         matches = tuple(str(o) for p in _MATCHES for o in graph.objects(uri, p))
