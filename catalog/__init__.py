@@ -44,8 +44,12 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     init_web(app)
 
     from .api import bp as api_bp
+    from .feeds import bp as feeds_bp
+    from .feeds.views import feed_links
 
     app.register_blueprint(api_bp)
+    app.register_blueprint(feeds_bp)
+    app.jinja_env.globals["feed_links"] = feed_links
 
     from .cli import register_commands
 

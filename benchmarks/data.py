@@ -1,0 +1,112 @@
+"""Fast synthetic catalogs for benchmarks: the demo district, multiplied.
+
+The demo resources are written once through the normal services (revisions, fragments); then
+their rows — resource, keywords, themes, distributions and stored fragments — are copied N times
+with new ids, slugs and UUIDs in bulk SQL. The result is what N writes through the API would
+leave, without waiting for N rdflib renderings.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+os.environ.setdefault("CATALOG_SECRET_KEY", "benchmark")
+
+from flask import Flask  # noqa: E402
+from sqlalchemy import insert, select  # noqa: E402
+
+from catalog import create_app  # noqa: E402
+from catalog.extensions import db  # noqa: E402
+from catalog.models import (  # noqa: E402
+    Distribution,
+    Resource,
+    ResourceFragment,
+    ResourceKeyword,
+    ResourceTheme,
+)
+
+BATCH = 2000
+
+
+def make_app(database_url: str | None = None) -> tuple[Flask, Path | None]:
+    workdir = None
+    if database_url is None:
+        workdir = Path(tempfile.mkdtemp(prefix="catalog-bench-"))
+        database_url = f"sqlite:///{workdir / 'bench.sqlite3'}"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url,
+                      "CATALOG_BASE_URI": "https://catalogo.bogota.gov.co"})
+    return app, workdir
+
+
+def _rows(model, where) -> list[dict]:
+    columns = [c for c in model.__table__.columns]
+    return [dict(r._mapping) for r in db.session.execute(select(*columns).where(where))]
+
+
+def populate(app: Flask, total: int) -> float:
+    """Make the catalog hold `total` published resources; returns seconds taken."""
+    from flask_migrate import upgrade
+
+    from catalog.demo.loader import load_demo
+
+    started = time.perf_counter()
+    with app.app_context():
+        upgrade(revision="heads")
+        load_demo()
+        templates = db.session.execute(
+            select(Resource).where(Resource.status == "published").order_by(Resource.id)
+        ).scalars().all()
+        have = db.session.execute(select(db.func.count(Resource.id))).scalar_one()
+        next_id = db.session.execute(select(db.func.max(Resource.id))).scalar_one() + 1
+        base = {t.id: t for t in templates}
+        res_rows = {t.id: _rows(Resource, Resource.id == t.id)[0] for t in templates}
+        kw_rows = {t.id: _rows(ResourceKeyword, ResourceKeyword.resource_id == t.id)
+                   for t in templates}
+        th_rows = {t.id: _rows(ResourceTheme, ResourceTheme.resource_id == t.id)
+                   for t in templates}
+        di_rows = {t.id: _rows(Distribution, Distribution.resource_id == t.id)
+                   for t in templates}
+        fr_rows = {t.id: _rows(ResourceFragment, ResourceFragment.resource_id == t.id)[0]
+                   for t in templates}
+        ids = list(base)
+        batch: dict[str, list[dict]] = {"r": [], "k": [], "t": [], "d": [], "f": []}
+        for n in range(max(0, total - have)):
+            source = ids[n % len(ids)]
+            new_id = next_id + n
+            slug = f"{base[source].slug}-{n + 1}"
+            row = dict(res_rows[source])
+            row.update(id=new_id, slug=slug, uuid=str(uuid.uuid4()),
+                       title=f"{row['title']} ({n + 1})",
+                       updated_at=row["updated_at"] - timedelta(minutes=n + 1))
+            batch["r"].append(row)
+            batch["k"] += [{**{k: v for k, v in kw.items() if k != "id"}, "resource_id": new_id}
+                           for kw in kw_rows[source]]
+            batch["t"] += [{**{k: v for k, v in th.items() if k != "id"}, "resource_id": new_id}
+                           for th in th_rows[source]]
+            batch["d"] += [{**{k: v for k, v in d.items() if k != "id"}, "resource_id": new_id,
+                            "uuid": str(uuid.uuid4())} for d in di_rows[source]]
+            fragment = dict(fr_rows[source])
+            old = f"/recurso/{base[source].slug}"
+            for key in ("nt", "ttl", "jsonld", "rdfxml", "datajson"):
+                fragment[key] = (fragment[key] or "").replace(old + ">", f"/recurso/{slug}>") \
+                    .replace(old + '"', f'/recurso/{slug}"').replace(old + "#", f"/recurso/{slug}#")
+            fragment["resource_id"] = new_id
+            batch["f"].append(fragment)
+            if len(batch["r"]) >= BATCH:
+                _flush(batch)
+        _flush(batch)
+        db.session.commit()
+    return time.perf_counter() - started
+
+
+def _flush(batch: dict[str, list[dict]]) -> None:
+    for key, model in (("r", Resource), ("k", ResourceKeyword), ("t", ResourceTheme),
+                       ("d", Distribution), ("f", ResourceFragment)):
+        if batch[key]:
+            db.session.execute(insert(model.__table__), batch[key])
+            batch[key] = []

@@ -1,0 +1,223 @@
+"""What a feed follows, as a query over published resources (newest change first)."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import Select, and_, or_
+from sqlalchemy.orm import selectinload
+
+from ..errors import BadRequest, NotFound
+from ..extensions import db
+from ..models import (
+    PUBLISHED,
+    Distribution,
+    Publisher,
+    Resource,
+    ResourceKeyword,
+    ResourceTheme,
+    Revision,
+)
+from ..text import fold
+
+FEED_SIZE = 50  # entries per feed document; older ones through RFC 5005 "next" links
+
+
+@dataclass
+class FeedQuery:
+    """A feed's subject: its title words and the filters on published resources."""
+
+    title: str
+    description: str
+    path: str  # the feed's own path without extension, e.g. "/feeds/tipo/norma"
+    conditions: list = field(default_factory=list)
+    page_path: str | None = None  # the HTML page that lists the same resources
+    params: dict[str, str] = field(default_factory=dict)
+
+    def select(self) -> Select:
+        return db.select(Resource).where(Resource.status == PUBLISHED, *self.conditions)
+
+
+def publisher_ids(publisher: Publisher) -> list[int]:
+    """The publisher and every unit below it."""
+    ids, frontier = [publisher.id], [publisher]
+    while frontier:
+        node = frontier.pop()
+        for unit in node.units:
+            ids.append(unit.id)
+            frontier.append(unit)
+    return ids
+
+
+def find_publisher(slug: str) -> Publisher:
+    publisher = db.session.execute(
+        db.select(Publisher).where(Publisher.slug == slug)
+    ).scalar_one_or_none()
+    if publisher is None:
+        raise NotFound("No existe una entidad con ese identificador.")
+    return publisher
+
+
+def by_theme(uri: str):
+    return Resource.id.in_(
+        db.select(ResourceTheme.resource_id).where(ResourceTheme.concept_uri == uri)
+    )
+
+
+def by_keyword(word: str):
+    return Resource.id.in_(
+        db.select(ResourceKeyword.resource_id).where(ResourceKeyword.keyword_key == fold(word))
+    )
+
+
+def search_conditions(args, vocab) -> tuple[list, dict[str, str], list[str]]:
+    """The search page's filters (q, entidad, tema, tipo, formato, anio) as SQL conditions.
+
+    Returns (conditions, the normalised parameters, human descriptions for the title).
+    """
+    conditions: list = []
+    params: dict[str, str] = {}
+    words: list[str] = []
+    q = (args.get("q") or "").strip()
+    if len(q) > 200:
+        raise BadRequest("La búsqueda es demasiado larga (máximo 200 caracteres).")
+    if q:
+        params["q"] = q
+        words.append(f"«{q}»")
+        # Simple matching (title, description, keywords; the slug is accent-free) until the
+        # full-text search service serves the search page too.
+        for raw, folded in zip(q.lower().split(), fold(q).split(), strict=False):
+            conditions.append(
+                or_(
+                    db.func.lower(Resource.title).like(f"%{raw}%"),
+                    db.func.lower(Resource.description).like(f"%{raw}%"),
+                    Resource.id.in_(
+                        db.select(ResourceKeyword.resource_id).where(
+                            ResourceKeyword.keyword_key.like(f"%{folded}%")
+                        )
+                    ),
+                    Resource.slug.like(f"%{folded.replace(' ', '-')}%"),
+                )
+            )
+    if args.get("entidad"):
+        publisher = find_publisher(args["entidad"])
+        params["entidad"] = publisher.slug
+        words.append(publisher.name)
+        conditions.append(Resource.publisher_id.in_(publisher_ids(publisher)))
+    if args.get("tema"):
+        concept = vocab.resolve(args["tema"])
+        if concept is None:
+            raise BadRequest("Tema desconocido: use la URI o «esquema/notación».")
+        params["tema"] = args["tema"]
+        words.append(concept.label("es"))
+        conditions.append(by_theme(concept.uri))
+    if args.get("tipo"):
+        concept = vocab["resource-types"].get(args["tipo"])
+        if concept is None:
+            raise BadRequest("Tipo de recurso desconocido.")
+        params["tipo"] = concept.notation
+        words.append(str(concept.prop("pluralLabel") or concept.label("es")))
+        conditions.append(Resource.type == concept.notation)
+    if args.get("formato"):
+        fmt = args["formato"].strip().lower()
+        params["formato"] = fmt
+        words.append(f"formato {fmt.upper()}")
+        conditions.append(
+            Resource.id.in_(
+                db.select(Distribution.resource_id).where(
+                    or_(
+                        db.func.lower(Distribution.format) == fmt,
+                        db.func.lower(Distribution.media_type).like(f"%/{fmt}"),
+                    )
+                )
+            )
+        )
+    if args.get("anio"):
+        try:
+            year = int(args["anio"])
+        except ValueError:
+            raise BadRequest("El año debe ser un número, por ejemplo 2024.") from None
+        params["anio"] = str(year)
+        words.append(f"año {year}")
+        conditions.append(
+            and_(
+                Resource.issued >= datetime(year, 1, 1).date(),
+                Resource.issued < datetime(year + 1, 1, 1).date(),
+            )
+        )
+    return conditions, params, words
+
+
+# ------------------------------------------------------------------ paging (RFC 5005)
+
+
+def encode_key(updated_at: datetime, ident: int) -> str:
+    raw = f"{updated_at.isoformat()}|{ident}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_before(token: str | None) -> tuple[datetime, int] | None:
+    if not token:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+        stamp, _, ident = raw.partition("|")
+        return datetime.fromisoformat(stamp), int(ident)
+    except (ValueError, UnicodeDecodeError):
+        raise BadRequest("El parámetro «antes» no es válido.") from None
+
+
+def heads(query: FeedQuery, before: tuple[datetime, int] | None) -> list[tuple]:
+    """(id, lock_version, updated_at) of up to FEED_SIZE + 1 entries: a cheap identity of
+    the feed's current content, enough for ETag / Last-Modified and the paging decision."""
+    stmt = db.select(Resource.id, Resource.lock_version, Resource.updated_at).where(
+        Resource.status == PUBLISHED, *query.conditions
+    )
+    if before is not None:
+        stamp, ident = before
+        stmt = stmt.where(
+            or_(
+                Resource.updated_at < stamp,
+                and_(Resource.updated_at == stamp, Resource.id < ident),
+            )
+        )
+    stmt = stmt.order_by(Resource.updated_at.desc(), Resource.id.desc()).limit(FEED_SIZE + 1)
+    return [tuple(row) for row in db.session.execute(stmt)]
+
+
+def load(ids: list[int]) -> list[Resource]:
+    """The resources with what a feed entry shows, in the given order."""
+    if not ids:
+        return []
+    rows = db.session.execute(
+        db.select(Resource)
+        .where(Resource.id.in_(ids))
+        .options(
+            selectinload(Resource.publisher),
+            selectinload(Resource.themes),
+            selectinload(Resource.distributions),
+        )
+    ).scalars()
+    by_id = {r.id: r for r in rows}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def latest_changes(resources: list[Resource]) -> dict[int, Revision]:
+    """The newest revision of each resource (one query), to say what changed."""
+    if not resources:
+        return {}
+    ids = [r.id for r in resources]
+    newest = (
+        db.select(Revision.resource_id, db.func.max(Revision.seq).label("seq"))
+        .where(Revision.resource_id.in_(ids))
+        .group_by(Revision.resource_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        db.select(Revision).join(
+            newest, and_(Revision.resource_id == newest.c.resource_id, Revision.seq == newest.c.seq)
+        )
+    ).scalars()
+    return {r.resource_id: r for r in rows}
