@@ -46,9 +46,14 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from .api import bp as api_bp
     from .feeds import bp as feeds_bp
     from .feeds.views import feed_links
+    from .harvest import bp as harvest_bp
 
     app.register_blueprint(api_bp)
     app.register_blueprint(feeds_bp)
+    app.register_blueprint(harvest_bp)
+    from .web import csrf
+
+    csrf.exempt(harvest_bp)  # the CKAN Action API accepts POST; it is read-only and cookieless
     app.jinja_env.globals["feed_links"] = feed_links
 
     from .cli import register_commands

@@ -17,6 +17,7 @@ def _upgrade() -> None:
 
 
 def register_commands(app: Flask) -> None:
+    app.cli.add_command(export_rdf)
     app.cli.add_command(init_db)
     app.cli.add_command(demo)
     app.cli.add_command(token)
@@ -29,6 +30,33 @@ def init_db() -> None:
     """Create or upgrade the database schema (Alembic migrations)."""
     _upgrade()
     click.echo("Esquema de base de datos al día.")
+
+
+@click.command("export-rdf")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+@click.option(
+    "--format",
+    "ext",
+    type=click.Choice(["nt", "ttl", "jsonld", "rdf"]),
+    default=None,
+    help="Formato (por defecto, según la extensión del archivo; si no, nt).",
+)
+@with_appcontext
+def export_rdf(path: str, ext: str | None) -> None:
+    """Write the whole DCAT-AP catalog to a file, streamed from the stored fragments."""
+    from .harvest.stream import document, iter_rows, stamp
+    from .harvest.views import header_for_export
+
+    ext = ext or {"ttl": "ttl", "jsonld": "jsonld", "rdf": "rdf", "xml": "rdf"}.get(
+        path.rsplit(".", 1)[-1], "nt"
+    )
+    total, newest, _ = stamp([])
+    with open(path, "w", encoding="utf-8") as out:
+        for chunk in document(
+            ext, header_for_export(newest, ext, total), iter_rows([], 0, None, ext)
+        ):
+            out.write(chunk)
+    click.echo(f"{total} recursos escritos en {path} ({ext}).")
 
 
 @click.command("demo")

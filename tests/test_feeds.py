@@ -196,7 +196,7 @@ def test_one_hostile_record_cannot_break_a_feed(demo_app):
             .scalars()
             .first()
         )
-        resource.title = "Ataque \x00\x1b\ufffe \u202e<script>alert(1)</script> fin"
+        resource.title = "Ataque \x01\x1b\ufffe \u202e<script>alert(1)</script> fin"
         resource.description = "<img src=x onerror=alert(2)> **negrita** \x0b roto"
         resource.updated_at = resource.updated_at.replace(year=2030)
         db.session.commit()

@@ -138,16 +138,16 @@ def test_catalog_lists_every_published_resource(shared_demo):
 
 
 def test_catalog_pages_with_hydra(shared_demo):
-    shared_demo.config["CATALOG_PAGE_SIZE"] = 10
-    try:
-        client = shared_demo.test_client()
-        g = parse(client.get("/catalog.ttl").data, "ttl")
-        view = URIRef(f"{BASE}/catalog.ttl?page=1")
-        assert (view, RDF.type, HYDRA.PartialCollectionView) in g
-        assert g.value(view, HYDRA.next) == URIRef(f"{BASE}/catalog.ttl?page=2")
-        assert len(set(g.objects(None, DCAT.dataset))) == 10
-    finally:
-        shared_demo.config["CATALOG_PAGE_SIZE"] = 100
+    client = shared_demo.test_client()
+    g = parse(client.get("/catalog.ttl?page_size=10").data, "ttl")
+    catalog = URIRef(f"{BASE}/id/catalogo")
+    view = g.value(catalog, HYDRA.view)
+    assert (view, RDF.type, HYDRA.PartialCollectionView) in g
+    assert str(g.value(view, HYDRA.next)).startswith(f"{BASE}/catalog.ttl?page_size=10&after=")
+    assert g.value(view, HYDRA.first) == URIRef(f"{BASE}/catalog.ttl?page_size=10")
+    assert g.value(view, HYDRA.last) is not None
+    assert len(set(g.objects(catalog, DCAT.dataset))) == 10
+    assert int(g.value(catalog, HYDRA.totalItems)) == len(published(shared_demo))
 
 
 def test_drafts_and_withdrawn_stay_out(shared_demo):

@@ -95,5 +95,8 @@ def render_fragments(resource) -> ResourceFragment:
         db.session.add(row)
     for key, value in rendered.items():
         setattr(row, key, value)
+    from ..harvest.datajson import dataset_object
+
+    row.datajson = json.dumps(dataset_object(resource), ensure_ascii=False, separators=(",", ":"))
     row.rendered_at = utcnow()
     return row

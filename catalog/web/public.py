@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
-from rdflib import Literal, URIRef
 
 from .. import urls
 from ..errors import Gone, NotFound
 from ..extensions import db
 from ..models import PUBLISHED, WITHDRAWN, Publisher, Resource
 from ..rdf.formats import FORMATS, negotiate, rdf_response
-from ..rdf.mapping import DcatMapper, resource_to_graph, resources_to_graph
-from ..rdf.namespaces import HYDRA, RDF, XSD, new_graph
+from ..rdf.mapping import DcatMapper, resource_to_graph
+from ..rdf.namespaces import new_graph
 from . import schemaorg
 
 bp = Blueprint("public", __name__)
@@ -49,6 +48,9 @@ def _publisher(slug: str) -> Publisher:
 
 @bp.get("/")
 def home():
+    ext = negotiate(request)
+    if ext is not None:  # RDF clients asking for the site get the catalog
+        return redirect(url_for("harvest.catalog_rdf", ext=ext), 303)
     recent = db.session.execute(
         db.select(Resource)
         .where(Resource.status == PUBLISHED)
@@ -163,50 +165,4 @@ def publisher_id(slug: str):
 @bp.get("/id/catalogo")
 def catalog_id():
     ext = negotiate(request) or "ttl"
-    return redirect(url_for("public.catalog_rdf", ext=ext), 303)
-
-
-@bp.get("/catalog.<ext>")
-def catalog_rdf(ext: str):
-    """The DCAT-AP catalog, one page of resources at a time (stable order by id)."""
-    _ext_or_404(ext)
-    size = current_app.config["CATALOG_PAGE_SIZE"]
-    try:
-        page = max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        page = 1
-    published = db.select(Resource).where(Resource.status == PUBLISHED)
-    total = db.session.execute(
-        db.select(db.func.count()).select_from(published.subquery())
-    ).scalar_one()
-    rows = list(
-        db.session.execute(
-            published.order_by(Resource.id).offset((page - 1) * size).limit(size)
-        ).scalars()
-    )
-    modified = db.session.execute(
-        db.select(db.func.max(Resource.updated_at)).where(Resource.status == PUBLISHED)
-    ).scalar_one()
-    g = resources_to_graph(rows, new_graph())
-    DcatMapper().add_catalog(
-        g, modified=modified, datasets=[urls.resource_uri(r.slug) for r in rows]
-    )
-    last = max(1, -(-total // size))
-    if last > 1:
-        _hydra_view(g, ext, page, last, total)
-    return rdf_response(g, ext)
-
-
-def _hydra_view(g, ext: str, page: int, last: int, total: int) -> None:
-    def page_uri(n: int) -> URIRef:
-        return URIRef(urls.absolute(url_for("public.catalog_rdf", ext=ext, page=n)))
-
-    view = page_uri(page)
-    g.add((view, RDF.type, HYDRA.PartialCollectionView))
-    g.add((view, HYDRA.first, page_uri(1)))
-    g.add((view, HYDRA.last, page_uri(last)))
-    if page < last:
-        g.add((view, HYDRA.next, page_uri(page + 1)))
-    if page > 1:
-        g.add((view, HYDRA.previous, page_uri(page - 1)))
-    g.add((URIRef(urls.catalog_uri()), HYDRA.totalItems, Literal(total, datatype=XSD.integer)))
+    return redirect(url_for("harvest.catalog_rdf", ext=ext), 303)

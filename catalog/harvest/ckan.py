@@ -1,0 +1,482 @@
+"""A read-only CKAN-compatible Action API (/api/3/action/…), for CKAN clients and harvesters.
+
+Answers use CKAN's envelope {"help", "success", "result"} and CKAN's error shape.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, jsonify, request
+from sqlalchemy import func, or_
+
+from .. import urls
+from ..extensions import db
+from ..markdown import markdown_to_text
+from ..models import PUBLISHED, Publisher, Resource, ResourceKeyword, ResourceTheme
+from ..rdf.mapping import distribution_urls
+from ..text import fold
+from . import bp
+
+MAX_ROWS = 1000
+
+
+class ActionError(Exception):
+    def __init__(self, status: int, kind: str, message: str, **extra: Any):
+        super().__init__(message)
+        self.status, self.kind, self.message, self.extra = status, kind, message, extra
+
+
+def _envelope(action: str, result: Any):
+    return jsonify(
+        {
+            "help": urls.absolute(f"/api/3/action/help_show?name={action}"),
+            "success": True,
+            "result": result,
+        }
+    )
+
+
+def _params() -> dict[str, Any]:
+    params: dict[str, Any] = dict(request.args)
+    if request.method == "POST" and request.is_json:
+        body = request.get_json(silent=True)
+        if isinstance(body, dict):
+            params.update(body)
+    return params
+
+
+def _int(params: dict, name: str, default: int, maximum: int | None = None) -> int:
+    raw = params.get(name, default)
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        raise ActionError(
+            409, "Validation Error", f"{name}: debe ser un entero", **{name: ["Invalid integer"]}
+        ) from None
+    if value < 0 or (maximum is not None and value > maximum):
+        raise ActionError(
+            409,
+            "Validation Error",
+            f"{name}: fuera de rango (0–{maximum})",
+            **{name: [f"Must be between 0 and {maximum}"]},
+        )
+    return value
+
+
+# ------------------------------------------------------------------ shapes
+
+
+def organization_dict(publisher: Publisher, count: int | None = None) -> dict[str, Any]:
+    data = {
+        "id": publisher.uuid,
+        "name": publisher.slug,
+        "title": publisher.name,
+        "display_name": publisher.name,
+        "description": publisher.description or "",
+        "image_url": "",
+        "type": "organization",
+        "is_organization": True,
+        "state": "active",
+        "approval_status": "approved",
+        "created": publisher.created_at.replace(tzinfo=None).isoformat(),
+    }
+    if count is not None:
+        data["package_count"] = count
+    return data
+
+
+def package_dict(resource: Resource) -> dict[str, Any]:
+    vocab = current_app.extensions["vocab"]
+    licence = (
+        vocab["licences"].get(resource.license or "cc-by-4.0") if "licences" in vocab else None
+    )
+    groups = []
+    for uri in resource.theme_uris:
+        concept = vocab.concept(uri)
+        if concept is not None and concept.scheme == "datos-gov-co":
+            groups.append(
+                {
+                    "name": concept.notation,
+                    "title": concept.label("es"),
+                    "display_name": concept.label("es"),
+                }
+            )
+    resources = []
+    for position, dist in enumerate(resource.distributions):
+        access, download = distribution_urls(dist)
+        fmt = vocab["file-types"].get(dist.format) if dist.format else None
+        resources.append(
+            {
+                "id": dist.uuid,
+                "package_id": resource.uuid,
+                "name": dist.title or resource.title,
+                "description": markdown_to_text(dist.description),
+                "url": download or access,
+                "format": (fmt.notation.upper() if fmt else (dist.format or "")).replace("-", " "),
+                "mimetype": dist.media_type,
+                "size": dist.byte_size,
+                "hash": f"sha256:{dist.checksum_sha256}" if dist.checksum_sha256 else "",
+                "position": position,
+                "created": dist.created_at.replace(tzinfo=None).isoformat(),
+                "last_modified": dist.updated_at.replace(tzinfo=None).isoformat(),
+                "state": "active",
+                "url_type": "upload" if dist.file_key else None,
+            }
+        )
+    type_concept = vocab["resource-types"].get(resource.type)
+    return {
+        "id": resource.uuid,
+        "name": resource.slug,
+        "title": resource.title,
+        "notes": markdown_to_text(resource.description),
+        "type": "dataset",
+        "state": "active",
+        "private": False,
+        "url": urls.resource_page(resource.slug),
+        "version": resource.version_label,
+        "license_id": licence.notation if licence else None,
+        "license_title": licence.label("es") if licence else None,
+        "license_url": str(licence.prop("licenceDocument") or licence.uri) if licence else None,
+        "isopen": bool(licence.prop("openLicence")) if licence else False,
+        "author": resource.publisher.name,
+        "author_email": resource.contact_email or resource.publisher.email,
+        "maintainer": resource.contact_name,
+        "maintainer_email": resource.contact_email,
+        "metadata_created": resource.created_at.replace(tzinfo=None).isoformat(),
+        "metadata_modified": resource.updated_at.replace(tzinfo=None).isoformat(),
+        "owner_org": resource.publisher.uuid,
+        "organization": organization_dict(resource.publisher),
+        "tags": [{"name": k, "display_name": k, "state": "active"} for k in resource.keyword_list],
+        "groups": groups,
+        "num_tags": len(resource.keyword_list),
+        "resources": resources,
+        "num_resources": len(resources),
+        "extras": [
+            {"key": "uri", "value": urls.resource_uri(resource.slug)},
+            {"key": "dcat_type", "value": type_concept.uri if type_concept else resource.type},
+            {"key": "issued", "value": resource.issued.isoformat() if resource.issued else ""},
+            {
+                "key": "modified",
+                "value": (resource.modified or resource.updated_at.date()).isoformat(),
+            },
+            {"key": "frequency", "value": resource.accrual_periodicity or ""},
+        ],
+    }
+
+
+# ------------------------------------------------------------------ actions
+
+
+def _published():
+    return db.select(Resource).where(Resource.status == PUBLISHED)
+
+
+def action_status_show(params):
+    return {
+        "site_title": current_app.config["CATALOG_TITLE"],
+        "site_url": urls.base(),
+        "ckan_version": "2.10.0",
+        "site_description": "Catálogo de Gestión Pública Distrital (API de solo lectura)",
+        "locale_default": "es",
+        "extensions": ["dcat"],
+    }
+
+
+def action_package_list(params):
+    limit = _int(params, "limit", 0, 100_000)
+    offset = _int(params, "offset", 0)
+    stmt = db.select(Resource.slug).where(Resource.status == PUBLISHED).order_by(Resource.slug)
+    if limit:
+        stmt = stmt.limit(limit).offset(offset)
+    return list(db.session.execute(stmt).scalars())
+
+
+def _find_package(ref: str) -> Resource:
+    resource = db.session.execute(
+        _published().where(or_(Resource.slug == ref, Resource.uuid == ref))
+    ).scalar_one_or_none()
+    if resource is None:
+        raise ActionError(404, "Not Found Error", "Not found")
+    return resource
+
+
+def action_package_show(params):
+    ref = params.get("id") or params.get("name")
+    if not ref:
+        raise ActionError(409, "Validation Error", "id: Missing value", id=["Missing value"])
+    return package_dict(_find_package(str(ref)))
+
+
+FACETS = {"organization", "tags", "groups", "res_format", "license_id"}
+
+
+def _apply_fq(stmt, fq: str):
+    """Supports CKAN's common `field:value` clauses (organization, tags, groups, res_format,
+    license_id, name, metadata_modified:[X TO *]) joined by spaces or AND."""
+    from ..models import Distribution
+
+    for clause in fq.replace(" AND ", " ").split():
+        if ":" not in clause:
+            continue
+        field, _, value = clause.partition(":")
+        value = value.strip('"')
+        if field == "organization":
+            stmt = stmt.where(Resource.publisher.has(Publisher.slug == value))
+        elif field == "tags":
+            stmt = stmt.where(
+                Resource.id.in_(
+                    db.select(ResourceKeyword.resource_id).where(
+                        ResourceKeyword.keyword_key == fold(value)
+                    )
+                )
+            )
+        elif field == "groups":
+            stmt = stmt.where(
+                Resource.id.in_(
+                    db.select(ResourceTheme.resource_id).where(
+                        ResourceTheme.concept_uri.like(f"%/datos-gov-co/{value}")
+                    )
+                )
+            )
+        elif field == "res_format":
+            stmt = stmt.where(
+                Resource.id.in_(
+                    db.select(Distribution.resource_id).where(
+                        func.lower(Distribution.format) == value.lower()
+                    )
+                )
+            )
+        elif field == "license_id":
+            stmt = stmt.where(Resource.license == value)
+        elif field == "name":
+            stmt = stmt.where(Resource.slug == value)
+        elif field == "metadata_modified" and value.startswith("["):
+            start = value.strip("[]").split(" TO ")[0]
+            if start not in ("*", ""):
+                from datetime import UTC, datetime
+
+                try:
+                    since = datetime.fromisoformat(start.replace("Z", "+00:00"))
+                except ValueError:
+                    raise ActionError(409, "Validation Error", "fq: fecha no válida") from None
+                stmt = stmt.where(
+                    Resource.updated_at >= (since if since.tzinfo else since.replace(tzinfo=UTC))
+                )
+        else:
+            raise ActionError(409, "Validation Error", f"fq: campo no admitido «{field}»")
+    return stmt
+
+
+def action_package_search(params):
+    rows = _int(params, "rows", 10, MAX_ROWS)
+    start = _int(params, "start", 0)
+    stmt = _published()
+    q = str(params.get("q") or "").strip()
+    if q and q != "*:*":
+        for term in q.lower().split():
+            stmt = stmt.where(
+                or_(
+                    func.lower(Resource.title).like(f"%{term}%"),
+                    func.lower(Resource.description).like(f"%{term}%"),
+                    Resource.id.in_(
+                        db.select(ResourceKeyword.resource_id).where(
+                            ResourceKeyword.keyword_key.like(f"%{fold(term)}%")
+                        )
+                    ),
+                )
+            )
+    if params.get("fq"):
+        stmt = _apply_fq(stmt, str(params["fq"]))
+    count = db.session.execute(db.select(func.count()).select_from(stmt.subquery())).scalar_one()
+    sort = str(params.get("sort") or "metadata_modified desc").strip()
+    order = {
+        "metadata_modified desc": (Resource.updated_at.desc(), Resource.id.desc()),
+        "metadata_modified asc": (Resource.updated_at.asc(), Resource.id.asc()),
+        "metadata_created desc": (Resource.created_at.desc(), Resource.id.desc()),
+        "metadata_created asc": (Resource.created_at.asc(), Resource.id.asc()),
+        "name asc": (Resource.slug.asc(),),
+        "name desc": (Resource.slug.desc(),),
+        "title_string asc": (Resource.title.asc(), Resource.id.asc()),
+        "title_string desc": (Resource.title.desc(), Resource.id.desc()),
+        "score desc, metadata_modified desc": (Resource.updated_at.desc(), Resource.id.desc()),
+    }.get(sort)
+    if order is None:
+        raise ActionError(409, "Validation Error", f"sort: orden no admitido «{sort}»")
+    results = db.session.execute(stmt.order_by(*order).offset(start).limit(rows)).scalars()
+    facets = _facets(stmt, params)
+    return {
+        "count": count,
+        "results": [package_dict(r) for r in results],
+        "sort": sort,
+        "facets": {k: {i["name"]: i["count"] for i in v["items"]} for k, v in facets.items()},
+        "search_facets": facets,
+    }
+
+
+def _facets(stmt, params) -> dict[str, Any]:
+    import json
+
+    raw = params.get("facet.field") or "[]"
+    try:
+        fields = json.loads(raw) if isinstance(raw, str) else list(raw)
+    except ValueError:
+        raise ActionError(409, "Validation Error", "facet.field: debe ser una lista JSON") from None
+    limit = _int(params, "facet.limit", 50, 1000)
+    ids = stmt.with_only_columns(Resource.id).subquery()
+    out: dict[str, Any] = {}
+    for field in fields:
+        if field not in FACETS:
+            raise ActionError(409, "Validation Error", f"facet.field: no admitido «{field}»")
+        if field == "organization":
+            q = (
+                db.select(Publisher.slug, Publisher.name, func.count())
+                .join(Resource, Resource.publisher_id == Publisher.id)
+                .where(Resource.id.in_(db.select(ids.c.id)))
+                .group_by(Publisher.slug, Publisher.name)
+            )
+        elif field == "tags":
+            q = (
+                db.select(ResourceKeyword.keyword, ResourceKeyword.keyword, func.count())
+                .where(ResourceKeyword.resource_id.in_(db.select(ids.c.id)))
+                .group_by(ResourceKeyword.keyword)
+            )
+        elif field == "license_id":
+            q = (
+                db.select(Resource.license, Resource.license, func.count())
+                .where(Resource.id.in_(db.select(ids.c.id)))
+                .group_by(Resource.license)
+            )
+        elif field == "res_format":
+            from ..models import Distribution
+
+            q = (
+                db.select(
+                    Distribution.format,
+                    Distribution.format,
+                    func.count(func.distinct(Distribution.resource_id)),
+                )
+                .where(Distribution.resource_id.in_(db.select(ids.c.id)))
+                .group_by(Distribution.format)
+            )
+        else:  # groups: datos.gov.co categories
+            q = (
+                db.select(ResourceTheme.concept_uri, ResourceTheme.concept_uri, func.count())
+                .where(
+                    ResourceTheme.resource_id.in_(db.select(ids.c.id)),
+                    ResourceTheme.scheme == "datos-gov-co",
+                )
+                .group_by(ResourceTheme.concept_uri)
+            )
+        items = []
+        for name, label, count in db.session.execute(q):
+            if name is None:
+                continue
+            if field == "groups":
+                name = str(name).rsplit("/", 1)[-1]
+                concept = current_app.extensions["vocab"].concept(str(label))
+                label = concept.label("es") if concept else name
+            items.append({"name": name, "display_name": label, "count": count})
+        items.sort(key=lambda i: (-i["count"], str(i["name"])))
+        out[field] = {"title": field, "items": items[:limit]}
+    return out
+
+
+def action_organization_list(params):
+    all_fields = str(params.get("all_fields", "false")).lower() == "true"
+    publishers = db.session.execute(db.select(Publisher).order_by(Publisher.slug)).scalars().all()
+    if not all_fields:
+        return [p.slug for p in publishers]
+    counts = dict(
+        db.session.execute(
+            db.select(Resource.publisher_id, func.count())
+            .where(Resource.status == PUBLISHED)
+            .group_by(Resource.publisher_id)
+        ).all()
+    )
+    return [organization_dict(p, counts.get(p.id, 0)) for p in publishers]
+
+
+def action_organization_show(params):
+    ref = params.get("id")
+    publisher = db.session.execute(
+        db.select(Publisher).where(or_(Publisher.slug == ref, Publisher.uuid == ref))
+    ).scalar_one_or_none()
+    if publisher is None:
+        raise ActionError(404, "Not Found Error", "Not found")
+    count = db.session.execute(
+        db.select(func.count(Resource.id)).where(
+            Resource.status == PUBLISHED, Resource.publisher_id == publisher.id
+        )
+    ).scalar_one()
+    data = organization_dict(publisher, count)
+    if str(params.get("include_datasets", "false")).lower() == "true":
+        data["packages"] = [
+            package_dict(r)
+            for r in db.session.execute(
+                _published().where(Resource.publisher_id == publisher.id).limit(1000)
+            ).scalars()
+        ]
+    return data
+
+
+def action_group_list(params):
+    vocab = current_app.extensions["vocab"]
+    concepts = vocab["datos-gov-co"].concepts if "datos-gov-co" in vocab else []
+    if str(params.get("all_fields", "false")).lower() == "true":
+        return [
+            {
+                "name": c.notation,
+                "title": c.label("es"),
+                "display_name": c.label("es"),
+                "description": c.definition or "",
+                "type": "group",
+                "is_organization": False,
+            }
+            for c in concepts
+        ]
+    return [c.notation for c in concepts]
+
+
+def action_tag_list(params):
+    stmt = (
+        db.select(ResourceKeyword.keyword)
+        .join(Resource)
+        .where(Resource.status == PUBLISHED)
+        .distinct()
+        .order_by(ResourceKeyword.keyword)
+    )
+    if params.get("query"):
+        stmt = stmt.where(ResourceKeyword.keyword_key.like(f"%{fold(str(params['query']))}%"))
+    return list(db.session.execute(stmt).scalars())
+
+
+ACTIONS = {
+    name.removeprefix("action_"): fn for name, fn in globals().items() if name.startswith("action_")
+}
+
+
+@bp.route("/api/3/action/<name>", methods=["GET", "POST"])
+@bp.route("/api/action/<name>", methods=["GET", "POST"])
+def ckan_action(name: str):
+    action = ACTIONS.get(name)
+    if action is None:
+        body = {
+            "help": urls.absolute("/api/3/action/help_show"),
+            "success": False,
+            "error": {"__type": "Not Found Error", "message": "Not found"},
+        }
+        response = jsonify(body)
+        response.status_code = 400
+        return response
+    try:
+        return _envelope(name, action(_params()))
+    except ActionError as error:
+        body = {
+            "help": urls.absolute(f"/api/3/action/help_show?name={name}"),
+            "success": False,
+            "error": {"__type": error.kind, "message": error.message, **error.extra},
+        }
+        response = jsonify(body)
+        response.status_code = error.status
+        return response

@@ -1,0 +1,104 @@
+"""DCAT-US 1.1 (Project Open Data) — the shape datos.gov.co's catalog connector reads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+
+from .. import urls
+from ..markdown import markdown_to_text
+from ..models import Resource
+from ..rdf.mapping import DEFAULT_LICENCE, distribution_urls
+
+ACCESS_LEVEL = {"publica": "public", "clasificada": "restricted public", "reservada": "non-public"}
+
+
+def _vocab():
+    return current_app.extensions["vocab"]
+
+
+def _concept(scheme: str, notation: str | None):
+    if not notation or scheme not in _vocab():
+        return None
+    return _vocab()[scheme].get(notation)
+
+
+def dataset_object(resource: Resource) -> dict[str, Any]:
+    """One dataset entry of /data.json."""
+    publisher = resource.publisher
+    email = resource.contact_email or publisher.email or publisher.entity.email
+    data: dict[str, Any] = {
+        "@type": "dcat:Dataset",
+        "identifier": urls.resource_uri(resource.slug),
+        "title": resource.title,
+        "description": markdown_to_text(resource.description) or resource.title,
+        "keyword": resource.keyword_list or [resource.title],
+        "modified": (resource.modified or resource.updated_at.date()).isoformat(),
+        "publisher": _organization(publisher),
+        "contactPoint": {
+            "@type": "vcard:Contact",
+            "fn": resource.contact_name or publisher.name,
+            **({"hasEmail": f"mailto:{email}"} if email else {}),
+        },
+        "accessLevel": ACCESS_LEVEL.get(resource.access_rights or "publica", "public"),
+        "landingPage": urls.resource_page(resource.slug),
+        "language": ["es-CO"]
+        + [
+            str(c.prop("bcp47"))
+            for code in (resource.languages or [])
+            if code != "spa" and (c := _concept("languages", code)) is not None and c.prop("bcp47")
+        ],
+        "spatial": "Bogotá D.C., Colombia",
+    }
+    licence = _concept("licences", resource.license or DEFAULT_LICENCE)
+    if licence is not None:
+        data["license"] = str(licence.prop("licenceDocument") or licence.uri)
+    if resource.rights:
+        data["rights"] = resource.rights[:255]
+    if resource.issued:
+        data["issued"] = resource.issued.isoformat()
+    frequency = _concept("frequencies", resource.accrual_periodicity)
+    if frequency is not None and frequency.prop("dcatUsPeriodicity"):
+        data["accrualPeriodicity"] = str(frequency.prop("dcatUsPeriodicity"))
+    if resource.temporal_start and resource.temporal_end:
+        data["temporal"] = (
+            f"{resource.temporal_start.isoformat()}/{resource.temporal_end.isoformat()}"
+        )
+    themes = []
+    for uri in resource.theme_uris:
+        concept = _vocab().concept(uri)
+        if concept is not None:
+            themes.append(str(concept.prop("datosGovCoLabel") or concept.label("es")))
+    if themes:
+        data["theme"] = themes
+    if resource.conforms_to:
+        data["conformsTo"] = resource.conforms_to
+    distributions = []
+    for dist in resource.distributions:
+        access, download = distribution_urls(dist)
+        item: dict[str, Any] = {"@type": "dcat:Distribution"}
+        if download:
+            item["downloadURL"] = download
+            if dist.media_type:
+                item["mediaType"] = dist.media_type
+        else:
+            item["accessURL"] = access
+        fmt = _concept("file-types", dist.format)
+        if fmt is not None:
+            item["format"] = fmt.label("es")
+        if dist.title:
+            item["title"] = dist.title
+        if dist.description:
+            item["description"] = markdown_to_text(dist.description)
+        distributions.append(item)
+    if distributions:
+        data["distribution"] = distributions
+    return data
+
+
+def _organization(publisher) -> dict[str, Any]:
+    org: dict[str, Any] = {"@type": "org:Organization", "name": publisher.name}
+    if publisher.parent is not None:
+        org["subOrganizationOf"] = _organization(publisher.parent)
+    return org

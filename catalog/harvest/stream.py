@@ -1,0 +1,136 @@
+"""Catalog documents built by concatenating stored fragments (see DESIGN.md, performance).
+
+A document = a header (prefixes, the catalog node and paging view, rendered by rdflib — small)
++ each resource's stored fragment + dcat:dataset links + a footer. Memory stays flat: rows are
+read in keyset batches and yielded as they come.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+
+from rdflib import Graph
+
+from .. import urls
+from ..extensions import db
+from ..models import PUBLISHED, Resource, ResourceFragment
+from ..rdf.formats import jsonld_context
+from ..rdf.fragments import fragment_jsonld, fragment_nt, fragment_rdfxml
+from ..rdf.namespaces import PREFIXES
+
+BATCH = 500
+DCAT_DATASET = "http://www.w3.org/ns/dcat#dataset"
+COLUMN = {"nt": "nt", "ttl": "ttl", "jsonld": "jsonld", "rdf": "rdfxml"}
+
+
+def select_rows(conditions: list, after: int, limit: int | None, fmt: str):
+    """(id, slug, fragment text) of published resources with id > after, by id."""
+    column = getattr(ResourceFragment, COLUMN[fmt])
+    stmt = (
+        db.select(Resource.id, Resource.slug, column)
+        .join(ResourceFragment, ResourceFragment.resource_id == Resource.id)
+        .where(Resource.status == PUBLISHED, Resource.id > after, *conditions)
+        .order_by(Resource.id)
+    )
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return stmt
+
+
+def iter_rows(conditions: list, after: int, limit: int | None, fmt: str) -> Iterator[tuple]:
+    """Rows in keyset batches of BATCH: never the whole catalog in memory."""
+    remaining = limit
+    while remaining is None or remaining > 0:
+        size = BATCH if remaining is None else min(BATCH, remaining)
+        rows = db.session.execute(select_rows(conditions, after, size, fmt)).all()
+        if not rows:
+            return
+        yield from rows
+        after = rows[-1][0]
+        if remaining is not None:
+            remaining -= len(rows)
+        if len(rows) < size:
+            return
+
+
+def _prefix_header() -> str:
+    return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items()) + "\n"
+
+
+def _xml_root_open() -> str:
+    spaces = {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#"}
+    spaces.update({p: str(ns) for p, ns in PREFIXES.items()})
+    names = " ".join(f'xmlns:{p}="{ns}"' for p, ns in spaces.items())
+    return f'<?xml version="1.0" encoding="utf-8"?>\n<rdf:RDF {names}>\n'
+
+
+def _dataset_link(fmt: str, slug: str) -> str:
+    catalog, uri = urls.catalog_uri(), urls.resource_uri(slug)
+    if fmt in ("nt", "ttl"):
+        return f"<{catalog}> <{DCAT_DATASET}> <{uri}> .\n"
+    if fmt == "rdf":
+        return (
+            f'<rdf:Description rdf:about="{_xml_attr(catalog)}">'
+            f'<dcat:dataset rdf:resource="{_xml_attr(uri)}"/></rdf:Description>\n'
+        )
+    return json.dumps({"@id": catalog, DCAT_DATASET: [{"@id": uri}]})
+
+
+def _xml_attr(value: str) -> str:
+    return value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+
+
+def document(fmt: str, header: Graph, rows: Iterable[tuple]) -> Iterator[str]:
+    """Yield the document: header graph, each fragment, each dcat:dataset link."""
+    if fmt == "nt":
+        yield fragment_nt(header)
+        for _, slug, text in rows:
+            yield text
+            yield _dataset_link(fmt, slug)
+    elif fmt == "ttl":
+        yield _prefix_header()
+        yield fragment_ttl_block(header)
+        for _, slug, text in rows:
+            yield "\n" + text
+            yield _dataset_link(fmt, slug)
+    elif fmt == "rdf":
+        yield _xml_root_open()
+        yield fragment_rdfxml(header)
+        for _, slug, text in rows:
+            yield text
+            yield _dataset_link(fmt, slug)
+        yield "</rdf:RDF>\n"
+    else:
+        context = json.dumps({"@context": jsonld_context()}, ensure_ascii=False)
+        yield context[:-1] + ',"@graph":['
+        nodes = fragment_jsonld(header)[1:-1]
+        yield nodes
+        first = not nodes
+        for _, slug, text in rows:
+            inner = text[1:-1]
+            if inner:
+                yield ("" if first else ",") + inner
+                first = False
+            yield ("" if first else ",") + _dataset_link(fmt, slug)
+            first = False
+        yield "]}\n"
+
+
+def fragment_ttl_block(g: Graph) -> str:
+    from ..rdf.fragments import fragment_ttl
+
+    return fragment_ttl(g, fragment_nt(g))
+
+
+def stamp(conditions: list) -> tuple[int, datetime | None, int]:
+    """(published count, newest change of any resource, highest id): identifies the catalog's
+    state for ETag/Last-Modified (withdrawals change the count and the newest change)."""
+    count, top = db.session.execute(
+        db.select(db.func.count(Resource.id), db.func.max(Resource.id)).where(
+            Resource.status == PUBLISHED, *conditions
+        )
+    ).one()
+    newest = db.session.execute(db.select(db.func.max(Resource.updated_at))).scalar_one()
+    return count, newest, top or 0
