@@ -105,7 +105,7 @@ def test_paging_while_resources_change(demo_app):
 @pytest.mark.parametrize("ext", list(FORMATS))
 def test_full_dump_is_isomorphic_to_the_mapping(shared_demo, ext):
     from catalog.harvest.stream import stamp
-    from catalog.harvest.views import header_for_export
+    from catalog.harvest.views import header_graph
 
     client = shared_demo.test_client()
     response = client.get(f"/catalog.{ext}?page_size=all")
@@ -121,7 +121,7 @@ def test_full_dump_is_isomorphic_to_the_mapping(shared_demo, ext):
         )
         expected = resources_to_graph(resources, new_graph())
         total, newest, _ = stamp([])
-        expected += header_for_export(newest, ext, total)
+        expected += header_graph(newest, ext, total)
         for r in resources:
             expected.add((CATALOG, DCAT.dataset, URIRef(f"{BASE}/id/recurso/{r.slug}")))
     assert isomorphic(dump, expected)

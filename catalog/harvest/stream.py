@@ -82,22 +82,35 @@ def _xml_attr(value: str) -> str:
     return value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
 
 
-def document(fmt: str, header: Graph, rows: Iterable[tuple]) -> Iterator[str]:
-    """Yield the document: header graph, each fragment, each dcat:dataset link."""
+def render_header(g: Graph, fmt: str) -> str:
+    """A small graph (catalog node, paging view) as a fragment of the document's format."""
     if fmt == "nt":
-        yield fragment_nt(header)
+        return fragment_nt(g)
+    if fmt == "ttl":
+        return fragment_ttl_block(g)
+    if fmt == "rdf":
+        return fragment_rdfxml(g)
+    return fragment_jsonld(g)
+
+
+def document(fmt: str, header: Graph | list[str], rows: Iterable[tuple]) -> Iterator[str]:
+    """Yield the document: header fragments, each resource fragment, each dcat:dataset link."""
+    parts = [render_header(header, fmt)] if isinstance(header, Graph) else header
+    if fmt == "nt":
+        yield from parts
         for _, slug, text in rows:
             yield text
             yield _dataset_link(fmt, slug)
     elif fmt == "ttl":
         yield _prefix_header()
-        yield fragment_ttl_block(header)
+        for part in parts:
+            yield part + "\n"
         for _, slug, text in rows:
             yield "\n" + text
             yield _dataset_link(fmt, slug)
     elif fmt == "rdf":
         yield _xml_root_open()
-        yield fragment_rdfxml(header)
+        yield from parts
         for _, slug, text in rows:
             yield text
             yield _dataset_link(fmt, slug)
@@ -105,9 +118,12 @@ def document(fmt: str, header: Graph, rows: Iterable[tuple]) -> Iterator[str]:
     else:
         context = json.dumps({"@context": jsonld_context()}, ensure_ascii=False)
         yield context[:-1] + ',"@graph":['
-        nodes = fragment_jsonld(header)[1:-1]
-        yield nodes
-        first = not nodes
+        first = True
+        for part in parts:
+            nodes = part[1:-1]
+            if nodes:
+                yield ("" if first else ",") + nodes
+                first = False
         for _, slug, text in rows:
             inner = text[1:-1]
             if inner:

@@ -16,9 +16,9 @@ from ..extensions import db
 from ..models import PUBLISHED, WITHDRAWN, Publisher, Resource, ResourceFragment, ResourceTheme
 from ..rdf.formats import FORMATS, negotiate
 from ..rdf.mapping import DcatMapper
-from ..rdf.namespaces import DCAT, DCT, HYDRA, RDF, XSD, new_graph
+from ..rdf.namespaces import DCAT, DCT, HYDRA, RDF, RDFS, XSD, new_graph
 from . import bp
-from .stream import document, iter_rows, stamp
+from .stream import document, iter_rows, render_header, stamp
 
 CATALOG_MEDIA = {ext: media for ext, (_, media) in FORMATS.items()}
 
@@ -197,29 +197,12 @@ def _page_url(ext: str, kept: dict[str, str], size: int | None, after: int | Non
     return URIRef(urls.absolute(url_for("harvest.catalog_rdf", ext=ext, **params)))
 
 
-def _header(newest, kept, ext, size, after, total, next_after=None):
-    """The catalog node, its data services and (paged) the Hydra view."""
+def _header(newest, kept, ext, size, after, total, next_after=None) -> list[str]:
+    """The catalog node with its data services (rendered once per catalog state and format)
+    and, for a page, the Hydra view."""
+    parts = [_catalog_node(ext, newest, total, urls.base())]
     g = new_graph()
-    mapper = DcatMapper()
-    catalog = mapper.add_catalog(g, modified=newest)
-    for title, path, _media in (
-        ("Catálogo DCAT-AP paginado", f"/catalog.{ext}", CATALOG_MEDIA[ext]),
-        ("data.json (DCAT-US 1.1) para datos.gov.co", "/data.json", "application/json"),
-        ("API de acciones compatible con CKAN", "/api/3/action/package_search", "application/json"),
-    ):
-        service = URIRef(urls.absolute(path) + "#servicio")
-        g.add((catalog, DCAT.service, service))
-        g.add((service, RDF.type, DCAT.DataService))
-        g.add((service, DCT.title, Literal(title, lang="es")))
-        g.add((service, DCAT.endpointURL, URIRef(urls.absolute(path))))
-        g.add(
-            (
-                URIRef(urls.absolute(path)),
-                RDF.type,
-                URIRef("http://www.w3.org/2000/01/rdf-schema#Resource"),
-            )
-        )
-    g.add((catalog, HYDRA.totalItems, Literal(total, datatype=XSD.integer)))
+    catalog = URIRef(urls.catalog_uri())
     if size is not None:
         view = _page_url(ext, kept, size, after)
         g.add((catalog, HYDRA.view, view))
@@ -231,15 +214,54 @@ def _header(newest, kept, ext, size, after, total, next_after=None):
             previous = _previous_after(after, size, kept)
             g.add((view, HYDRA.previous, _page_url(ext, kept, size, previous)))
         g.add((view, HYDRA.last, _page_url(ext, kept, size, _last_after(size, kept))))
-    return g
+        parts.append(render_header(g, ext))
+    return parts
 
 
-def header_for_export(newest, ext: str, total: int):
+_catalog_nodes: dict[tuple, str] = {}
+
+
+def _catalog_node(ext: str, newest, total: int, base: str, render_as: str | None = None) -> str:
+    render_as = render_as or ext
+    key = (ext, render_as, newest, total, base, current_app.config["CATALOG_TITLE"])
+    cached = _catalog_nodes.get(key)
+    if cached is not None:
+        return cached
+    g = new_graph()
+    mapper = DcatMapper()
+    catalog = mapper.add_catalog(g, modified=newest)
+    for title, path in (
+        ("Catálogo DCAT-AP paginado", f"/catalog.{ext}"),
+        ("data.json (DCAT-US 1.1) para datos.gov.co", "/data.json"),
+        ("API de acciones compatible con CKAN", "/api/3/action/package_search"),
+    ):
+        service = URIRef(urls.absolute(path) + "#servicio")
+        g.add((catalog, DCAT.service, service))
+        g.add((service, RDF.type, DCAT.DataService))
+        g.add((service, DCT.title, Literal(title, lang="es")))
+        g.add((service, DCAT.endpointURL, URIRef(urls.absolute(path))))
+        g.add((URIRef(urls.absolute(path)), RDF.type, RDFS.Resource))
+    g.add((catalog, HYDRA.totalItems, Literal(total, datatype=XSD.integer)))
+    rendered = render_header(g, render_as)
+    if len(_catalog_nodes) > 64:
+        _catalog_nodes.clear()
+    _catalog_nodes[key] = rendered
+    return rendered
+
+
+def header_for_export(newest, ext: str, total: int) -> list[str]:
     """The catalog node for a full dump written outside a request (catalog export-rdf)."""
-    from flask import current_app
-
     with current_app.test_request_context(f"/catalog.{ext}?page_size=all"):
         return _header(newest, {}, ext, None, 0, total)
+
+
+def header_graph(newest, ext: str, total: int):
+    """The same catalog node as a graph (tests compare documents with the mapping)."""
+    from rdflib import Graph
+
+    with current_app.test_request_context(f"/catalog.{ext}?page_size=all"):
+        text = _catalog_node(ext, newest, total, urls.base(), render_as="nt")
+    return Graph().parse(data=text, format="nt")
 
 
 def _ids_query(kept):
