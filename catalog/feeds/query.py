@@ -13,7 +13,6 @@ from ..errors import BadRequest, NotFound
 from ..extensions import db
 from ..models import (
     PUBLISHED,
-    Distribution,
     Publisher,
     Resource,
     ResourceKeyword,
@@ -70,84 +69,6 @@ def by_keyword(word: str):
     return Resource.id.in_(
         db.select(ResourceKeyword.resource_id).where(ResourceKeyword.keyword_key == fold(word))
     )
-
-
-def search_conditions(args, vocab) -> tuple[list, dict[str, str], list[str]]:
-    """The search page's filters (q, entidad, tema, tipo, formato, anio) as SQL conditions.
-
-    Returns (conditions, the normalised parameters, human descriptions for the title).
-    """
-    conditions: list = []
-    params: dict[str, str] = {}
-    words: list[str] = []
-    q = (args.get("q") or "").strip()
-    if len(q) > 200:
-        raise BadRequest("La búsqueda es demasiado larga (máximo 200 caracteres).")
-    if q:
-        params["q"] = q
-        words.append(f"«{q}»")
-        # Simple matching (title, description, keywords; the slug is accent-free) until the
-        # full-text search service serves the search page too.
-        for raw, folded in zip(q.lower().split(), fold(q).split(), strict=False):
-            conditions.append(
-                or_(
-                    db.func.lower(Resource.title).like(f"%{raw}%"),
-                    db.func.lower(Resource.description).like(f"%{raw}%"),
-                    Resource.id.in_(
-                        db.select(ResourceKeyword.resource_id).where(
-                            ResourceKeyword.keyword_key.like(f"%{folded}%")
-                        )
-                    ),
-                    Resource.slug.like(f"%{folded.replace(' ', '-')}%"),
-                )
-            )
-    if args.get("entidad"):
-        publisher = find_publisher(args["entidad"])
-        params["entidad"] = publisher.slug
-        words.append(publisher.name)
-        conditions.append(Resource.publisher_id.in_(publisher_ids(publisher)))
-    if args.get("tema"):
-        concept = vocab.resolve(args["tema"])
-        if concept is None:
-            raise BadRequest("Tema desconocido: use la URI o «esquema/notación».")
-        params["tema"] = args["tema"]
-        words.append(concept.label("es"))
-        conditions.append(by_theme(concept.uri))
-    if args.get("tipo"):
-        concept = vocab["resource-types"].get(args["tipo"])
-        if concept is None:
-            raise BadRequest("Tipo de recurso desconocido.")
-        params["tipo"] = concept.notation
-        words.append(str(concept.prop("pluralLabel") or concept.label("es")))
-        conditions.append(Resource.type == concept.notation)
-    if args.get("formato"):
-        fmt = args["formato"].strip().lower()
-        params["formato"] = fmt
-        words.append(f"formato {fmt.upper()}")
-        conditions.append(
-            Resource.id.in_(
-                db.select(Distribution.resource_id).where(
-                    or_(
-                        db.func.lower(Distribution.format) == fmt,
-                        db.func.lower(Distribution.media_type).like(f"%/{fmt}"),
-                    )
-                )
-            )
-        )
-    if args.get("anio"):
-        try:
-            year = int(args["anio"])
-        except ValueError:
-            raise BadRequest("El año debe ser un número, por ejemplo 2024.") from None
-        params["anio"] = str(year)
-        words.append(f"año {year}")
-        conditions.append(
-            and_(
-                Resource.issued >= datetime(year, 1, 1).date(),
-                Resource.issued < datetime(year + 1, 1, 1).date(),
-            )
-        )
-    return conditions, params, words
 
 
 # ------------------------------------------------------------------ paging (RFC 5005)

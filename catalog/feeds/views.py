@@ -25,7 +25,6 @@ from .query import (
     latest_changes,
     load,
     publisher_ids,
-    search_conditions,
 )
 
 SITE = "Catálogo de Gestión Pública Distrital"
@@ -200,15 +199,21 @@ def keyword(keyword: str, fmt: str):
 
 @bp.get("/buscar.<fmt>")
 def search(fmt: str):
-    conditions, params, words = search_conditions(request.args, _vocab())
+    """Any search of the search page, as a feed (same parameters, same matching)."""
+    from ..search.service import SearchParams, conditions_for, describe
+
+    params = SearchParams.parse(request.args)
+    words = describe(params)
     subject = ", ".join(words) if words else "todos los recursos"
+    kept = params.url_args()
+    kept.pop("orden", None)
     query = FeedQuery(
         title=f"Búsqueda: {subject} — {SITE}",
         description=f"Resultados nuevos y actualizados de la búsqueda: {subject}.",
         path="/feeds/buscar",
-        conditions=conditions,
-        params=params,
-        page_path="/buscar" + (f"?{urlencode(params)}" if params else ""),
+        conditions=conditions_for(params),
+        params=kept,
+        page_path="/buscar" + (f"?{urlencode(kept)}" if kept else ""),
     )
     return _respond(query, fmt)
 

@@ -57,3 +57,6 @@ def refresh_derived(resource: Resource) -> None:
     from ..rdf.fragments import render_fragments
 
     render_fragments(resource)
+    from ..search.index import index_resource
+
+    index_resource(resource)

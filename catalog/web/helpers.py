@@ -75,6 +75,7 @@ def register(app: Flask) -> None:
         size=human_size,
         truncate_words=truncate,
         json_script=json_script,
+        dict_without=lambda d, *keys: {k: v for k, v in d.items() if k not in keys},
     )
     app.jinja_env.globals.update(
         concept_label=concept_label,

@@ -166,3 +166,29 @@ def publisher_id(slug: str):
 def catalog_id():
     ext = negotiate(request) or "ttl"
     return redirect(url_for("harvest.catalog_rdf", ext=ext), 303)
+
+
+# ------------------------------------------------------------------ search
+
+
+FACET_TITLES = {
+    "entidad": "Entidad",
+    "tipo": "Tipo de recurso",
+    "categoria": "Categoría (datos.gov.co)",
+    "politica": "Política de MIPG",
+    "formato": "Formato",
+    "anio": "Año de publicación",
+    "licencia": "Licencia",
+}
+
+
+@bp.get("/buscar")
+def search_page():
+    from ..search.service import SearchParams, search
+
+    params = SearchParams.parse(request.args)
+    result = search(params)
+    if params.page > result.pages and params.page > 1:
+        raise NotFound("Esa página de resultados no existe.")
+    return render_template("public/search.html", result=result, params=params,
+                           facet_titles=FACET_TITLES)
