@@ -83,6 +83,7 @@ def register(app: Flask) -> None:
         uri_label=uri_label,
         urls=urls,
         vocab=vocab,
+        today=lambda: date.today(),
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -192,3 +192,61 @@ def search_page():
         raise NotFound("Esa página de resultados no existe.")
     return render_template("public/search.html", result=result, params=params,
                            facet_titles=FACET_TITLES)
+
+
+# ------------------------------------------------------------------ themes, about, files
+
+
+THEME_FILTER = {"datos-gov-co": "categoria", "mipg": "politica"}
+
+
+@bp.get("/tema/<scheme>/<notation>")
+def theme_page(scheme: str, notation: str):
+    from ..search.service import SearchParams, search
+
+    vocab = current_app.extensions["vocab"]
+    if scheme not in THEME_FILTER or scheme not in vocab:
+        raise NotFound("No existe ese esquema de temas.")
+    concept = vocab[scheme].get(notation)
+    if concept is None:
+        raise NotFound("No existe ese tema.")
+    try:
+        page = max(1, int(request.args.get("pagina", 1)))
+    except ValueError:
+        page = 1
+    params = SearchParams(filters={THEME_FILTER[scheme]: notation}, sort="fecha", page=page)
+    result = search(params)
+    narrower = [c for c in vocab[scheme].concepts if c.broader == concept.uri]
+    broader = vocab.concept(concept.broader) if concept.broader else None
+    return render_template(
+        "public/theme.html", concept=concept, scheme=vocab[scheme], result=result,
+        params=params, narrower=narrower, broader=broader,
+    )
+
+
+@bp.get("/acerca")
+def about():
+    return render_template("public/about.html")
+
+
+@bp.get("/archivos/<uuid>/<path:name>")
+def hosted_file(uuid: str, name: str):
+    """A file the catalog hosts for a published resource (stored under CATALOG_FILES_DIR)."""
+    from flask import send_from_directory
+
+    from ..models import Distribution
+
+    dist = db.session.execute(
+        db.select(Distribution).where(Distribution.uuid == uuid)
+    ).scalar_one_or_none()
+    if dist is None or not dist.file_key:
+        raise NotFound("No existe ese archivo.")
+    _public_resource(dist.resource.slug)  # 404 for drafts, 410 when withdrawn
+    return send_from_directory(
+        current_app.config["CATALOG_FILES_DIR"],
+        dist.file_key,
+        as_attachment=True,
+        download_name=dist.file_name or name,
+        mimetype=dist.media_type or None,
+        max_age=3600,
+    )

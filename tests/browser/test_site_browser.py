@@ -1,0 +1,181 @@
+"""A citizen in a real browser (Debian's Chromium via Playwright), and axe-core on every page.
+
+In CI (CI=true) a missing browser is a failure; elsewhere these tests skip with the reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from catalog.extensions import db
+from catalog.models import PUBLISHED, Resource
+from catalog.services.actors import Actor
+from catalog.services.resources import create_resource
+
+from ..live import serve
+
+pytestmark = pytest.mark.browser
+CHROMIUM = os.environ.get("CATALOG_CHROMIUM", "/usr/bin/chromium")
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def _require_browser():
+    problem = None
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        problem = "Playwright is not installed"
+    if problem is None and not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        problem = f"Chromium not found at {CHROMIUM}"
+    if problem:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{problem}: browser tests are required in CI")
+        pytest.skip(problem)
+
+
+@pytest.fixture(scope="module")
+def site(shared_demo):
+    """The demo catalog on a real HTTP server, with one hosted file to download."""
+    _require_browser()
+    app = shared_demo
+    app.config.update(SERVER_NAME=None)
+    content = b"fecha,tramites\n2025-01-01,12\n"
+    files = Path(app.config["CATALOG_FILES_DIR"])
+    files.mkdir(parents=True, exist_ok=True)
+    (files / "tramites.csv").write_bytes(content)
+    with app.app_context():
+        create_resource(
+            {
+                "title": "Trámites racionalizados por mes",
+                "type": "conjunto-datos",
+                "publisher": "secretaria-general",
+                "status": "published",
+                "keywords": ["trámites"],
+                "distributions": [
+                    {"id": "00000000-0000-4000-8000-000000000001", "title": "Datos en CSV",
+                     "media_type": "text/csv", "format": "csv", "file_key": "tramites.csv",
+                     "file_name": "tramites.csv", "byte_size": len(content),
+                     "checksum_sha256": hashlib.sha256(content).hexdigest()}
+                ],
+            },
+            Actor.system(),
+            trusted=True,
+        )
+    with serve(app) as base:
+        app.config["CATALOG_BASE_URI"] = base
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser(site):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="es-CO", accept_downloads=True)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def axe_violations(page) -> list[dict]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG
+    )
+    return [
+        {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:3]}
+        for v in result["violations"]
+    ]
+
+
+def test_search_filter_open_and_download(site, page):
+    page.goto(site + "/")
+    page.get_by_label("Buscar en el catálogo").fill("tramites")
+    page.get_by_role("button", name="Buscar").click()
+    page.wait_for_url("**/buscar?q=tramites*")
+    assert page.get_by_role("heading", level=2, name="resultado").count() >= 0
+    # two facets: type, then entity
+    page.locator("aside.facets").get_by_role("link", name="Conjunto de datos").click()
+    page.locator("aside.facets").get_by_role("link", name="Secretaría General").first.click()
+    assert "tipo=conjunto-datos" in page.url and "entidad=secretaria-general" in page.url
+    page.get_by_role("link", name="Trámites racionalizados por mes").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Trámites racionalizados por mes"
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Descargar Datos en CSV").click()
+    download = info.value
+    assert download.suggested_filename == "tramites.csv"
+    assert Path(download.path()).read_bytes().startswith(b"fecha,tramites")
+    # a facet can be removed
+    page.go_back()
+    page.locator(".active-filters a", has_text="Tipo de recurso").click()
+    assert "tipo=conjunto-datos" not in page.url and "entidad=secretaria-general" in page.url
+
+
+def _good_practice_slug(app) -> str:
+    with app.app_context():
+        return db.session.execute(
+            db.select(Resource.slug).where(Resource.status == PUBLISHED,
+                                           Resource.type == "buena-practica")
+        ).scalars().first()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/buscar?q=gestion&tipo=guia&entidad=secretaria-general",
+        "/recurso/tramites-racionalizados-por-mes",
+        "GOOD_PRACTICE",
+        "/entidad/secretaria-general",
+        "/tema/mipg/gobierno-digital",
+        "/acerca",
+    ],
+)
+def test_pages_have_no_accessibility_violations(site, page, shared_demo, path):
+    if path == "GOOD_PRACTICE":
+        path = f"/recurso/{_good_practice_slug(shared_demo)}"
+    response = page.goto(site + path)
+    assert response.status == 200
+    assert page.locator("html").get_attribute("lang") == "es"
+    assert axe_violations(page) == []
+
+
+def test_keyboard_reaches_content_first(site, page):
+    page.goto(site + "/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent")
+    assert "Saltar al contenido" in focused
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "contenido"
+
+
+def test_phone_width_has_no_horizontal_scroll(site, browser):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="es-CO")
+    page = context.new_page()
+    for path in ("/", "/buscar?q=gestion", "/entidad/secretaria-general"):
+        page.goto(site + path)
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), path
+    context.close()
+
+
+def test_axe_check_can_fail(page):
+    """The accessibility check itself works: a page with known faults is reported."""
+    page.set_content('<html><body><img src="x.png"><input type="text"></body></html>')
+    found = {v["id"] for v in axe_violations(page)}
+    assert {"image-alt", "label", "html-has-lang"} <= found
