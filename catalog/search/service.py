@@ -184,7 +184,8 @@ def search(params: SearchParams) -> SearchResult:
 
         rows = db.session.execute(
             stmt.offset(offset).limit(PAGE_SIZE).options(
-                selectinload(Resource.publisher), selectinload(Resource.distributions))
+                selectinload(Resource.publisher).selectinload(Publisher.parent),
+                selectinload(Resource.distributions))
         ).scalars().all()
     hits = [Hit(r, snippet(r, terms)) for r in rows]
     return SearchResult(params, hits, total, facets(params, match, vocab))

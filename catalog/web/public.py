@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from sqlalchemy.orm import selectinload
 
 from .. import urls
 from ..errors import Gone, NotFound
@@ -56,6 +57,7 @@ def home():
         .where(Resource.status == PUBLISHED)
         .order_by(Resource.published_at.desc(), Resource.id.desc())
         .limit(12)
+        .options(selectinload(Resource.publisher).selectinload(Publisher.parent))
     ).scalars()
     counts = dict(
         db.session.execute(
@@ -139,6 +141,7 @@ def publisher_page(slug: str):
         db.select(Resource)
         .where(Resource.status == PUBLISHED, Resource.publisher_id.in_(ids))
         .order_by(Resource.title)
+        .options(selectinload(Resource.publisher).selectinload(Publisher.parent))
     ).scalars()
     return render_template("public/publisher.html", publisher=publisher, resources=list(resources))
 
