@@ -99,7 +99,8 @@ def main() -> None:
                 end = min(i for i in (text.find(c, cut) for c in '>"&\n ') if i > 0)
                 url = f"/catalog.{ext}?after={text[cut + len(marker):end]}"
         median = statistics.median(times)
-        print(f"  {ext:8s} median {median:6.1f} ms  p90 {statistics.quantiles(times, n=10)[-1]:6.1f} ms"
+        p90 = statistics.quantiles(times, n=10)[-1]
+        print(f"  {ext:8s} median {median:6.1f} ms  p90 {p90:6.1f} ms"
               f"  target < 10 ms: {'OK' if median < 10 else 'SLOW'}  ({first.status_code})")
 
 

@@ -74,7 +74,10 @@ def populate(app: Flask, total: int) -> float:
         fr_rows = {t.id: _rows(ResourceFragment, ResourceFragment.resource_id == t.id)[0]
                    for t in templates}
         ids = list(base)
-        batch: dict[str, list[dict]] = {"r": [], "k": [], "t": [], "d": [], "f": []}
+        from catalog.search.index import document
+
+        search_docs = {t.id: document(t) for t in templates}
+        batch: dict[str, list[dict]] = {"r": [], "k": [], "t": [], "d": [], "f": [], "s": []}
         for n in range(max(0, total - have)):
             source = ids[n % len(ids)]
             new_id = next_id + n
@@ -97,6 +100,8 @@ def populate(app: Flask, total: int) -> float:
                     .replace(old + '"', f'/recurso/{slug}"').replace(old + "#", f"/recurso/{slug}#")
             fragment["resource_id"] = new_id
             batch["f"].append(fragment)
+            title, body = search_docs[source]
+            batch["s"].append({"id": new_id, "title": f"{title} ({n + 1})", "body": body})
             if len(batch["r"]) >= BATCH:
                 _flush(batch)
         _flush(batch)
@@ -105,6 +110,24 @@ def populate(app: Flask, total: int) -> float:
 
 
 def _flush(batch: dict[str, list[dict]]) -> None:
+    from sqlalchemy import text
+
+    from catalog.text import fold
+
+    if batch["s"]:
+        if db.engine.dialect.name == "sqlite":
+            db.session.execute(
+                text("INSERT INTO resource_fts (rowid, title, body) VALUES (:id, :title, :body)"),
+                batch["s"],
+            )
+        else:
+            db.session.execute(
+                text("INSERT INTO resource_search (resource_id, folded_title, folded_body) "
+                     "VALUES (:id, :title, :body)"),
+                [{**row, "title": fold(row["title"]), "body": fold(row["body"])}
+                 for row in batch["s"]],
+            )
+        batch["s"] = []
     for key, model in (("r", Resource), ("k", ResourceKeyword), ("t", ResourceTheme),
                        ("d", Distribution), ("f", ResourceFragment)):
         if batch[key]:

@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import current_app
 from markupsafe import Markup, escape
-from sqlalchemy import func, literal_column, select, table
+from sqlalchemy import func, literal_column, select, table, text
 
 from ..errors import BadRequest
 from ..extensions import db
@@ -97,14 +97,24 @@ def _match_ids(terms: list[str]):
     Terms are bare words (no quotes or operators survive SearchParams.terms), so the engine's
     query syntax never sees user punctuation."""
     if db.engine.dialect.name == "sqlite":
+        # Run the MATCH once into a per-connection temporary table: used as a subquery, SQLite
+        # re-runs the full-text query inside every facet count.
         expression = " ".join(f'"{t}"*' for t in terms)
+        db.session.execute(text(
+            "CREATE TEMP TABLE IF NOT EXISTS search_hits "
+            "(resource_id INTEGER PRIMARY KEY, rank REAL)"))
+        db.session.execute(text("DELETE FROM temp.search_hits"))
+        db.session.execute(
+            text("INSERT INTO temp.search_hits SELECT rowid, bm25(resource_fts, 5.0, 1.0) "
+                 "FROM resource_fts WHERE resource_fts MATCH :expr"),
+            {"expr": expression},
+        )
         return (
             select(
-                literal_column("resource_fts.rowid").label("resource_id"),
-                literal_column("bm25(resource_fts, 5.0, 1.0)").label("rank"),
+                literal_column("search_hits.resource_id").label("resource_id"),
+                literal_column("search_hits.rank").label("rank"),
             )
-            .select_from(table("resource_fts"))
-            .where(literal_column("resource_fts").op("MATCH")(expression))
+            .select_from(table("search_hits"))
             .subquery("m")
         )
     query = func.to_tsquery(literal_column("'spanish'"), " & ".join(f"{t}:*" for t in terms))
