@@ -55,6 +55,7 @@ def build_feed(
     next_url: str | None,
     first_url: str,
     updated: datetime | None,
+    summaries: dict[int, str] | None = None,
 ) -> bytes:
     vocab = current_app.extensions["vocab"]
     fg = FeedGenerator()
@@ -84,7 +85,8 @@ def build_feed(
         page = urls.resource_page(resource.slug)
         entry.link(href=page, rel="alternate", type="text/html")
         links.append({"href": page, "rel": "alternate", "type": "text/html"})
-        summary = plain_summary(resource.description or "")
+        stored = (summaries or {}).get(resource.id)
+        summary = stored if stored else plain_summary(resource.description or "")
         note = change_note(resource, changes.get(resource.id))
         text = (note + " " if note else "") + (summary or clean(resource.title))
         # Readers render RSS descriptions as HTML: send the plain text HTML-escaped (and say

@@ -108,6 +108,20 @@ def heads(query: FeedQuery, before: tuple[datetime, int] | None) -> list[tuple]:
     return [tuple(row) for row in db.session.execute(stmt)]
 
 
+def summaries(ids: list[int]) -> dict[int, str]:
+    """The stored plain-text summaries (rendered when each resource was written)."""
+    from ..models import ResourceFragment
+
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        db.select(ResourceFragment.resource_id, ResourceFragment.summary).where(
+            ResourceFragment.resource_id.in_(ids)
+        )
+    )
+    return {ident: text for ident, text in rows}
+
+
 def load(ids: list[int]) -> list[Resource]:
     """The resources with what a feed entry shows, in the given order."""
     if not ids:

@@ -25,6 +25,7 @@ from .query import (
     latest_changes,
     load,
     publisher_ids,
+    summaries,
 )
 
 SITE = "Catálogo de Gestión Pública Distrital"
@@ -69,6 +70,7 @@ def _respond(query: FeedQuery, fmt: str) -> Response:
     body = _rendered.get(etag)
     if body is None:
         resources = load([i for i, _, _ in found])
+        stored = summaries([r.id for r in resources])
         body = build_feed(
             fmt=fmt,
             title=query.title,
@@ -80,6 +82,7 @@ def _respond(query: FeedQuery, fmt: str) -> Response:
             next_url=next_url,
             first_url=feed_url(),
             updated=newest,
+            summaries=stored,
         )
         _remember(etag, body)
     response.set_data(body)

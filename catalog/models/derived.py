@@ -24,6 +24,7 @@ class ResourceFragment(db.Model):
     jsonld: Mapped[str] = mapped_column(Text, default="")
     rdfxml: Mapped[str] = mapped_column(Text, default="")
     datajson: Mapped[str] = mapped_column(Text, default="")
+    summary: Mapped[str] = mapped_column(Text, default="", server_default="")  # plain text
     rendered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

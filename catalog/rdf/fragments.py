@@ -98,5 +98,8 @@ def render_fragments(resource) -> ResourceFragment:
     from ..harvest.datajson import dataset_object
 
     row.datajson = json.dumps(dataset_object(resource), ensure_ascii=False, separators=(",", ":"))
+    from ..feeds.build import plain_summary
+
+    row.summary = plain_summary(resource.description or "")
     row.rendered_at = utcnow()
     return row
