@@ -289,3 +289,28 @@ def test_export_rdf_command(shared_demo, tmp_path):
     g = Graph().parse(target, format="nt")
     assert set(g.objects(CATALOG, DCAT.dataset)) == published_uris(shared_demo)
     assert (CATALOG, RDF.type, DCAT.Catalog) in g
+
+
+def test_hydra_last_and_previous(shared_demo):
+    client = shared_demo.test_client()
+    first = parse(client.get("/catalog.ttl?page_size=10").data, "ttl")
+    view = first.value(CATALOG, HYDRA.view)
+    last_url = str(first.value(view, HYDRA.last)).removeprefix(BASE)
+    last = parse(client.get(last_url).data, "ttl")
+    last_view = last.value(CATALOG, HYDRA.view)
+    assert last.value(last_view, HYDRA.next) is None
+    assert last.value(last_view, HYDRA.previous) is not None
+    everything = published_uris(shared_demo)
+    tail = set(last.objects(CATALOG, DCAT.dataset))
+    assert 0 < len(tail) <= 10 and tail <= everything
+    with shared_demo.app_context():
+        newest = (
+            db.session.execute(
+                db.select(Resource.slug)
+                .where(Resource.status == PUBLISHED)
+                .order_by(Resource.id.desc())
+            )
+            .scalars()
+            .first()
+        )
+    assert URIRef(f"{BASE}/id/recurso/{newest}") in tail

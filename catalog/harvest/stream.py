@@ -140,13 +140,26 @@ def fragment_ttl_block(g: Graph) -> str:
     return fragment_ttl(g, fragment_nt(g))
 
 
-def stamp(conditions: list) -> tuple[int, datetime | None, int]:
+def stamp(conditions: list, key: str = "") -> tuple[int, datetime | None, int]:
     """(published count, newest change of any resource, highest id): identifies the catalog's
-    state for ETag/Last-Modified (withdrawals change the count and the newest change)."""
-    count, top = db.session.execute(
-        db.select(db.func.count(Resource.id), db.func.max(Resource.id)).where(
-            Resource.status == PUBLISHED, *conditions
-        )
-    ).one()
+    state for ETag/Last-Modified (withdrawals change the count and the newest change).
+
+    Every write stamps its resource's updated_at, so the newest change (an index lookup) names
+    the catalog's state; counts are remembered per state and filter set (`key`)."""
     newest = db.session.execute(db.select(db.func.max(Resource.updated_at))).scalar_one()
-    return count, newest, top or 0
+    cache_key = (db.engine.url.render_as_string(), key, newest)
+    cached = _counts.get(cache_key)
+    if cached is None:
+        count, top = db.session.execute(
+            db.select(db.func.count(Resource.id), db.func.max(Resource.id)).where(
+                Resource.status == PUBLISHED, *conditions
+            )
+        ).one()
+        cached = (count, top or 0)
+        if len(_counts) > 256:
+            _counts.clear()
+        _counts[cache_key] = cached
+    return cached[0], newest, cached[1]
+
+
+_counts: dict[tuple, tuple[int, int]] = {}

@@ -149,8 +149,11 @@ def catalog_rdf(ext: str):
         raise NotFound("Formato desconocido: use ttl, rdf, jsonld o nt.")
     conditions, kept = filters()
     size = _page_size()
-    after = _cursor(request.args.get("after"))
-    total, newest, _ = stamp(conditions)
+    if request.args.get("after") == "last" and size is not None:
+        after = _last_after(size, kept) or 0
+    else:
+        after = _cursor(request.args.get("after"))
+    total, newest, _ = stamp(conditions, key=repr(sorted(kept.items())))
     if size is None:
         tag = hashlib.sha256(
             f"{ext}|all|{sorted(kept.items())}|{total}|{newest}".encode()
@@ -213,7 +216,7 @@ def _header(newest, kept, ext, size, after, total, next_after=None) -> list[str]
         if after:
             previous = _previous_after(after, size, kept)
             g.add((view, HYDRA.previous, _page_url(ext, kept, size, previous)))
-        g.add((view, HYDRA.last, _page_url(ext, kept, size, _last_after(size, kept))))
+        g.add((view, HYDRA.last, _last_url(ext, kept, size)))
         parts.append(render_header(g, ext))
     return parts
 
@@ -262,6 +265,15 @@ def header_graph(newest, ext: str, total: int):
     with current_app.test_request_context(f"/catalog.{ext}?page_size=all"):
         text = _catalog_node(ext, newest, total, urls.base(), render_as="nt")
     return Graph().parse(data=text, format="nt")
+
+
+def _last_url(ext: str, kept: dict[str, str], size: int) -> URIRef:
+    """hydra:last as a URI resolved only when fetched (finding it costs an offset scan)."""
+    params = dict(kept)
+    if size != current_app.config["CATALOG_PAGE_SIZE"]:
+        params["page_size"] = str(size)
+    params["after"] = "last"
+    return URIRef(urls.absolute(url_for("harvest.catalog_rdf", ext=ext, **params)))
 
 
 def _ids_query(kept):
