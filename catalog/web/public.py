@@ -90,6 +90,7 @@ def resource_page(slug: str):
             schema_org=schemaorg.dataset(resource),
         )
     )
+    response = _conditional(response, resource, "html")
     response.headers["Vary"] = "Accept"
     response.headers["Link"] = ", ".join(
         f"<{urls.absolute(url_for('public.resource_rdf', slug=slug, ext=e))}>; "
@@ -99,10 +100,18 @@ def resource_page(slug: str):
     return response
 
 
+def _conditional(response, resource: Resource, variant: str):
+    """ETag (version and representation) and Last-Modified, answering 304 when unchanged."""
+    response.set_etag(f"r{resource.id}-v{resource.lock_version}-{variant}")
+    response.last_modified = resource.updated_at
+    return response.make_conditional(request)
+
+
 @bp.get("/recurso/<slug>.<ext>")
 def resource_rdf(slug: str, ext: str):
     _ext_or_404(ext)
-    return rdf_response(resource_to_graph(_public_resource(slug)), ext)
+    resource = _public_resource(slug)
+    return _conditional(rdf_response(resource_to_graph(resource), ext), resource, ext)
 
 
 @bp.get("/id/recurso/<slug>")
