@@ -12,7 +12,7 @@ from lxml import etree
 
 from .. import urls
 from ..markdown import markdown_to_text
-from ..models import Resource, Revision
+from ..models import Resource
 from ..rdf.mapping import distribution_urls
 from ..text import strip_unsafe, truncate
 
@@ -35,7 +35,7 @@ def _aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def change_note(resource: Resource, revision: Revision | None) -> str | None:
+def change_note(resource: Resource, revision) -> str | None:
     """'Actualizado: …' when the newest revision is an update, None for a new resource."""
     if revision is None or revision.action == "create" or revision.seq <= 1:
         return None
@@ -51,7 +51,7 @@ def build_feed(
     self_url: str,
     page_url: str,
     resources: list[Resource],
-    changes: dict[int, Revision],
+    changes: dict,
     next_url: str | None,
     first_url: str,
     updated: datetime | None,

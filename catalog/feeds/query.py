@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import Select, and_, or_
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defer, selectinload
 
 from ..errors import BadRequest, NotFound
 from ..extensions import db
@@ -130,6 +130,7 @@ def load(ids: list[int]) -> list[Resource]:
         db.select(Resource)
         .where(Resource.id.in_(ids))
         .options(
+            defer(Resource.quality),
             selectinload(Resource.publisher),
             selectinload(Resource.themes),
             selectinload(Resource.distributions),
@@ -139,8 +140,8 @@ def load(ids: list[int]) -> list[Resource]:
     return [by_id[i] for i in ids if i in by_id]
 
 
-def latest_changes(resources: list[Resource]) -> dict[int, Revision]:
-    """The newest revision of each resource (one query), to say what changed."""
+def latest_changes(resources: list[Resource]) -> dict[int, Change]:
+    """The newest revision of each resource (one query, without the snapshots)."""
     if not resources:
         return {}
     ids = [r.id for r in resources]
@@ -151,8 +152,15 @@ def latest_changes(resources: list[Resource]) -> dict[int, Revision]:
         .subquery()
     )
     rows = db.session.execute(
-        db.select(Revision).join(
+        db.select(Revision.resource_id, Revision.seq, Revision.action, Revision.summary).join(
             newest, and_(Revision.resource_id == newest.c.resource_id, Revision.seq == newest.c.seq)
         )
-    ).scalars()
-    return {r.resource_id: r for r in rows}
+    )
+    return {rid: Change(seq, action, summary) for rid, seq, action, summary in rows}
+
+
+@dataclass(frozen=True)
+class Change:
+    seq: int
+    action: str
+    summary: str | None
