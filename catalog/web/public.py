@@ -52,26 +52,55 @@ def home():
     ext = negotiate(request)
     if ext is not None:  # RDF clients asking for the site get the catalog
         return redirect(url_for("harvest.catalog_rdf", ext=ext), 303)
-    recent = db.session.execute(
-        db.select(Resource)
-        .where(Resource.status == PUBLISHED)
-        .order_by(Resource.published_at.desc(), Resource.id.desc())
-        .limit(12)
-        .options(selectinload(Resource.publisher).selectinload(Publisher.parent))
-    ).scalars()
-    counts = dict(
-        db.session.execute(
-            db.select(Resource.type, db.func.count())
-            .where(Resource.status == PUBLISHED)
-            .group_by(Resource.type)
-        ).all()
-    )
+    recent_ids, counts = _home_summary()
+    by_id = {
+        r.id: r
+        for r in db.session.execute(
+            db.select(Resource)
+            .where(Resource.id.in_(recent_ids))
+            .options(selectinload(Resource.publisher).selectinload(Publisher.parent))
+        ).scalars()
+    }
     entities = db.session.execute(
         db.select(Publisher).where(Publisher.parent_id.is_(None)).order_by(Publisher.name)
     ).scalars()
     return render_template(
-        "public/home.html", recent=list(recent), counts=counts, entities=list(entities)
+        "public/home.html",
+        recent=[by_id[i] for i in recent_ids if i in by_id],
+        counts=counts,
+        entities=list(entities),
     )
+
+
+_home_cache: dict[tuple, tuple[list[int], dict[str, int]]] = {}
+
+
+def _home_summary() -> tuple[list[int], dict[str, int]]:
+    """The newest published ids and the count per type, remembered per catalog state (every
+    write stamps updated_at, so the newest stamp names the state; an index lookup)."""
+    newest = db.session.execute(db.select(db.func.max(Resource.updated_at))).scalar_one()
+    key = (db.engine.url.render_as_string(), newest)
+    cached = _home_cache.get(key)
+    if cached is None:
+        recent = list(
+            db.session.execute(
+                db.select(Resource.id)
+                .where(Resource.status == PUBLISHED)
+                .order_by(Resource.published_at.desc(), Resource.id.desc())
+                .limit(12)
+            ).scalars()
+        )
+        counts = dict(
+            db.session.execute(
+                db.select(Resource.type, db.func.count())
+                .where(Resource.status == PUBLISHED)
+                .group_by(Resource.type)
+            ).all()
+        )
+        if len(_home_cache) > 32:
+            _home_cache.clear()
+        cached = _home_cache[key] = (recent, counts)
+    return cached
 
 
 # ------------------------------------------------------------------ resources
