@@ -47,10 +47,12 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from .feeds import bp as feeds_bp
     from .feeds.views import feed_links
     from .harvest import bp as harvest_bp
+    from .stewardship import bp as stewardship_bp
 
     app.register_blueprint(api_bp)
     app.register_blueprint(feeds_bp)
     app.register_blueprint(harvest_bp)
+    app.register_blueprint(stewardship_bp)
     from .web import csrf
 
     csrf.exempt(harvest_bp)  # the CKAN Action API accepts POST; it is read-only and cookieless

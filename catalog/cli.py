@@ -19,6 +19,7 @@ def _upgrade() -> None:
 def register_commands(app: Flask) -> None:
     app.cli.add_command(export_rdf)
     app.cli.add_command(init_db)
+    app.cli.add_command(verify)
     app.cli.add_command(demo)
     app.cli.add_command(token)
     app.cli.add_command(user)
@@ -57,6 +58,23 @@ def export_rdf(path: str, ext: str | None) -> None:
         ):
             out.write(chunk)
     click.echo(f"{total} recursos escritos en {path} ({ext}).")
+
+
+@click.command("verify")
+@with_appcontext
+def verify() -> None:
+    """Recompute the hash chains, compare records with their history, re-hash hosted files."""
+    from .stewardship.integrity import verify as run
+
+    report = run()
+    click.echo(
+        f"{report.revisions} revisiones, {report.resources} recursos, {report.files} archivos."
+    )
+    for problem in report.problems:
+        click.echo(f"PROBLEMA: {problem}", err=True)
+    if not report.ok:
+        raise SystemExit(1)
+    click.echo("Historial íntegro.")
 
 
 @click.command("demo")
