@@ -20,6 +20,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(export_rdf)
     app.cli.add_command(init_db)
     app.cli.add_command(verify)
+    app.cli.add_command(review_report)
     app.cli.add_command(demo)
     app.cli.add_command(token)
     app.cli.add_command(user)
@@ -58,6 +59,15 @@ def export_rdf(path: str, ext: str | None) -> None:
         ):
             out.write(chunk)
     click.echo(f"{total} recursos escritos en {path} ({ext}).")
+
+
+@click.command("review-report")
+@with_appcontext
+def review_report() -> None:
+    """Print the overdue reviews per entity as CSV."""
+    from .stewardship.reviews import overdue_csv
+
+    click.echo(overdue_csv(), nl=False)
 
 
 @click.command("verify")
