@@ -54,6 +54,9 @@ def next_review(resource: Resource) -> date:
 def refresh_derived(resource: Resource) -> None:
     """Recompute everything stored that derives from the resource (call before commit)."""
     resource.next_review_on = next_review(resource)
+    from ..stewardship.quality import refresh_quality
+
+    refresh_quality(resource)
     from ..rdf.fragments import render_fragments
 
     render_fragments(resource)
