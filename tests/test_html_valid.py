@@ -30,6 +30,8 @@ def pages(app) -> list[str]:
         "/tema/mipg/gobierno-digital",
         "/tema/datos-gov-co/funcion-publica",
         "/acerca",
+        "/estado",
+        "/integridad",
         "/no-existe",
     ]
 

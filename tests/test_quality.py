@@ -128,3 +128,43 @@ def test_bands():
         "Deficiente",
         "Deficiente",
     ]
+
+
+def test_state_page_ranks_entities(shared_demo):
+    from html.parser import HTMLParser
+
+    from catalog.models import PUBLISHED, Resource
+
+    class Rows(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.rows, self._cell = [], None
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "tr":
+                self.rows.append([])
+            elif tag in ("td", "th") and self.rows:
+                self._cell = ""
+
+        def handle_endtag(self, tag):
+            if tag in ("td", "th") and self._cell is not None:
+                self.rows[-1].append(self._cell.strip())
+                self._cell = None
+
+        def handle_data(self, data):
+            if self._cell is not None:
+                self._cell += data
+
+    response = shared_demo.test_client().get("/estado")
+    assert response.status_code == 200
+    parser = Rows()
+    parser.feed(response.get_data(as_text=True))
+    body = [r for r in parser.rows[1:] if r]
+    with shared_demo.app_context():
+        published = db.session.execute(
+            db.select(db.func.count(Resource.id)).where(Resource.status == PUBLISHED)
+        ).scalar_one()
+    assert sum(int(r[1]) for r in body) == published
+    scores = [int(r[4]) for r in body]
+    assert scores == sorted(scores, reverse=True)
+    assert "<svg" in response.get_data(as_text=True)

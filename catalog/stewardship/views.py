@@ -86,3 +86,52 @@ def reviews_feed(slug: str, fmt: str):
     response = Response(body, content_type=f"{MEDIA[fmt]}; charset=utf-8")
     response.headers["Cache-Control"] = "private, max-age=600"
     return response
+
+
+@bp.get("/estado")
+def catalog_state():
+    """Public ranking of entities: resources, published this year, overdue reviews, quality."""
+    from datetime import date
+
+    from sqlalchemy import case, func
+
+    from ..models import PUBLISHED, Publisher, Resource
+
+    today = date.today()
+    entities = {
+        p.id: p for p in db.session.execute(db.select(Publisher)).scalars()
+    }
+    rows = db.session.execute(
+        db.select(
+            Resource.publisher_id,
+            func.count(Resource.id),
+            func.sum(case((Resource.issued >= date(today.year, 1, 1), 1), else_=0)),
+            func.sum(case((Resource.next_review_on < today, 1), else_=0)),
+            func.avg(Resource.quality_score),
+        )
+        .where(Resource.status == PUBLISHED)
+        .group_by(Resource.publisher_id)
+    ).all()
+    totals: dict[int, dict] = {}
+    for publisher_id, count, this_year, overdue, average in rows:
+        entity = entities[publisher_id].entity
+        item = totals.setdefault(entity.id, {"entity": entity, "resources": 0, "this_year": 0,
+                                             "overdue": 0, "score_sum": 0.0})
+        item["resources"] += count
+        item["this_year"] += int(this_year or 0)
+        item["overdue"] += int(overdue or 0)
+        item["score_sum"] += float(average or 0) * count
+    ranking = sorted(
+        (
+            {**item, "score": round(item["score_sum"] / item["resources"]) if item["resources"]
+             else 0}
+            for item in totals.values()
+        ),
+        key=lambda i: (-i["score"], i["entity"].name),
+    )
+    catalog_score = (
+        round(sum(i["score_sum"] for i in ranking) / sum(i["resources"] for i in ranking))
+        if ranking else 0
+    )
+    return render_template("stewardship/state.html", ranking=ranking,
+                           catalog_score=catalog_score, today=today)

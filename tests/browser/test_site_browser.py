@@ -145,6 +145,8 @@ def _good_practice_slug(app) -> str:
         "/entidad/secretaria-general",
         "/tema/mipg/gobierno-digital",
         "/acerca",
+        "/estado",
+        "/integridad",
     ],
 )
 def test_pages_have_no_accessibility_violations(site, page, shared_demo, path):
