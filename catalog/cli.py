@@ -21,6 +21,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(init_db)
     app.cli.add_command(verify)
     app.cli.add_command(review_report)
+    app.cli.add_command(check_links)
     app.cli.add_command(demo)
     app.cli.add_command(token)
     app.cli.add_command(user)
@@ -68,6 +69,22 @@ def review_report() -> None:
     from .stewardship.reviews import overdue_csv
 
     click.echo(overdue_csv(), nl=False)
+
+
+@click.command("check-links")
+@with_appcontext
+def check_links() -> None:
+    """Check every distribution URL safely and store the results (schedule it, e.g. nightly)."""
+    from flask import current_app
+
+    from .stewardship.links import check_all
+
+    allow = bool(current_app.config.get("CATALOG_LINKCHECK_ALLOW_LOOPBACK"))  # tests only
+    results = check_all(allow_loopback=allow)
+    bad = [r for r in results if not r.ok]
+    click.echo(f"{len(results)} direcciones revisadas, {len(bad)} con problemas.")
+    for result in bad:
+        click.echo(f"  {result.url}: {result.error}")
 
 
 @click.command("verify")

@@ -1,0 +1,162 @@
+"""A safe link checker: `catalog check-links` records the status of every distribution URL.
+
+Safety (the checker runs inside the city's network): only http/https; every hop's host is
+resolved here and each address must be globally routable (no loopback, private, link-local —
+cloud metadata included —, multicast, reserved or IPv4-mapped forms of those); the connection goes
+to the vetted address (no second DNS lookup to rebind); redirects are followed by hand and vetted
+again; timeouts; at most MAX_BYTES read; one request per host per MIN_INTERVAL seconds; a clear
+User-Agent. Never called while rendering a page: pages read the stored results.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import http.client
+import ipaddress
+import socket
+import ssl
+import time
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+USER_AGENT = "CatalogoGestionPublicaBogota-LinkChecker/1.0 (+https://catalogo.bogota.gov.co/acerca)"
+MAX_BYTES = 256 * 1024
+MAX_REDIRECTS = 5
+TIMEOUT = 10.0
+MIN_INTERVAL = 1.0
+
+
+class Refused(Exception):
+    """The URL points somewhere the checker must not go."""
+
+
+@dataclass
+class Result:
+    url: str
+    ok: bool
+    status_code: int | None = None
+    media_type: str | None = None
+    error: str | None = None
+    elapsed_ms: int = 0
+
+
+def _vet(host: str, port: int, allow_loopback: bool) -> str:
+    """Resolve host and return one address that is safe to connect to, else raise Refused."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as error:
+        raise Refused(f"no se pudo resolver {host}: {error}") from None
+    addresses = []
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0])
+        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+            address = address.ipv4_mapped
+        if address.is_loopback and allow_loopback:
+            addresses.append(str(address))
+            continue
+        if not address.is_global or address.is_multicast:
+            raise Refused(f"{host} resuelve a una dirección no pública ({address})")
+        addresses.append(str(address))
+    if not addresses:
+        raise Refused(f"{host} no tiene direcciones")
+    return addresses[0]
+
+
+class _PinnedHTTPS(http.client.HTTPSConnection):
+    """HTTPS to a vetted address, verifying the certificate for the original host name."""
+
+    def __init__(self, address: str, host: str, port: int, timeout: float):
+        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
+        self._address = address
+
+    def connect(self):
+        sock = socket.create_connection((self._address, self.port), self.timeout)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+
+
+def check_url(url: str, *, allow_loopback: bool = False, timeout: float = TIMEOUT) -> Result:
+    started = time.monotonic()
+    current = url
+    try:
+        for _ in range(MAX_REDIRECTS + 1):
+            parts = urlsplit(current)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise Refused("solo se revisan direcciones http y https")
+            port = parts.port or (443 if parts.scheme == "https" else 80)
+            address = _vet(parts.hostname, port, allow_loopback)
+            if parts.scheme == "https":
+                conn: http.client.HTTPConnection = _PinnedHTTPS(address, parts.hostname, port,
+                                                                timeout)
+            else:
+                conn = http.client.HTTPConnection(address, port, timeout=timeout)
+            path = parts.path or "/"
+            if parts.query:
+                path += "?" + parts.query
+            try:
+                conn.request("GET", path, headers={"Host": parts.netloc, "User-Agent": USER_AGENT,
+                                                   "Accept": "*/*"})
+                response = conn.getresponse()
+                response.read(MAX_BYTES)
+                status = response.status
+                location = response.getheader("Location")
+                media = (response.getheader("Content-Type") or "").split(";")[0].strip() or None
+            finally:
+                conn.close()
+            if status in (301, 302, 303, 307, 308) and location:
+                current = urljoin(current, location)
+                continue
+            return Result(url, 200 <= status < 300, status, media,
+                          None if status < 400 else f"HTTP {status}", _ms(started))
+        return Result(url, False, None, None, "demasiadas redirecciones", _ms(started))
+    except Refused as error:
+        return Result(url, False, None, None, f"rechazada: {error}", _ms(started))
+    except (OSError, http.client.HTTPException) as error:
+        return Result(url, False, None, None, f"error de conexión: {error}"[:500], _ms(started))
+
+
+def _ms(started: float) -> int:
+    return int((time.monotonic() - started) * 1000)
+
+
+def check_all(*, allow_loopback: bool = False, min_interval: float = MIN_INTERVAL) -> list[Result]:
+    """Check every distribution URL of published resources, store results, refresh scores."""
+    from sqlalchemy import update
+
+    from ..extensions import db
+    from ..models import PUBLISHED, Distribution, LinkCheck, Resource
+    from ..models.types import utcnow
+    from ..rdf.mapping import distribution_urls
+    from .quality import score
+
+    dists = db.session.execute(
+        db.select(Distribution).join(Resource).where(Resource.status == PUBLISHED)
+    ).scalars().all()
+    urls = sorted({u for d in dists for u in distribution_urls(d) if u})
+    last_hit: dict[str, float] = {}
+    results = []
+    for url in urls:
+        host = urlsplit(url).hostname or ""
+        wait = min_interval - (time.monotonic() - last_hit.get(host, -1e9))
+        if wait > 0:
+            time.sleep(wait)
+        result = check_url(url, allow_loopback=allow_loopback)
+        last_hit[host] = time.monotonic()
+        results.append(result)
+        key = hashlib.sha256(url.encode()).hexdigest()
+        row = db.session.execute(
+            db.select(LinkCheck).where(LinkCheck.url_hash == key)
+        ).scalar_one_or_none() or LinkCheck(url_hash=key, url=url)
+        row.checked_at, row.status_code, row.ok = utcnow(), result.status_code, result.ok
+        row.media_type, row.error = result.media_type, result.error
+        row.elapsed_ms = result.elapsed_ms
+        db.session.add(row)
+    db.session.flush()
+    # derived data only: update scores without bumping the resources' versions (ETags)
+    for resource in {d.resource for d in dists}:
+        result = score(resource)
+        db.session.execute(
+            update(Resource.__table__).where(Resource.__table__.c.id == resource.id)
+            .values(quality_score=result["total"], quality=result)
+        )
+    db.session.commit()
+    return results
