@@ -33,10 +33,16 @@ def simple_approach(app, subset: int) -> dict[str, tuple[float, float]]:
         for ext in FORMATS:
             tracemalloc.start()
             start = time.perf_counter()
-            rows = db.session.execute(
-                db.select(Resource).where(Resource.status == "published")
-                .order_by(Resource.id).limit(subset)
-            ).scalars().all()
+            rows = (
+                db.session.execute(
+                    db.select(Resource)
+                    .where(Resource.status == "published")
+                    .order_by(Resource.id)
+                    .limit(subset)
+                )
+                .scalars()
+                .all()
+            )
             g = resources_to_graph(rows, new_graph())
             DcatMapper().add_catalog(g, modified=None)
             serialize(g, ext)
@@ -45,8 +51,11 @@ def simple_approach(app, subset: int) -> dict[str, tuple[float, float]]:
             tracemalloc.stop()
             out[ext] = (seconds, peak / 2**20)
             db.session.expunge_all()
-            print(f"  simple approach {ext:6s} {subset} resources: {seconds:7.1f} s, "
-                  f"peak {peak / 2**20:7.0f} MB", flush=True)
+            print(
+                f"  simple approach {ext:6s} {subset} resources: {seconds:7.1f} s, "
+                f"peak {peak / 2**20:7.0f} MB",
+                flush=True,
+            )
     return out
 
 
@@ -74,15 +83,20 @@ def main() -> None:
     simple = simple_approach(app, subset)
     client = app.test_client()
     print(f"\nStreamed dumps of all {total} resources:")
-    print(f"{'format':8s}{'seconds':>9s}{'res/s':>10s}{'peak MB':>9s}{'MB out':>8s}"
-          f"{'simple res/s':>14s}{'ratio':>8s}  target ≥ 50×")
+    print(
+        f"{'format':8s}{'seconds':>9s}{'res/s':>10s}{'peak MB':>9s}{'MB out':>8s}"
+        f"{'simple res/s':>14s}{'ratio':>8s}  target ≥ 50×"
+    )
     for ext in FORMATS:
         seconds, peak, size = dump(client, ext)
         ours = total / seconds
         theirs = subset / simple[ext][0]
         ratio = ours / theirs
-        print(f"{ext:8s}{seconds:9.1f}{ours:10.0f}{peak:9.1f}{size / 2**20:8.0f}"
-              f"{theirs:14.0f}{ratio:7.0f}×  {'OK' if ratio >= 50 else 'BELOW'}", flush=True)
+        print(
+            f"{ext:8s}{seconds:9.1f}{ours:10.0f}{peak:9.1f}{size / 2**20:8.0f}"
+            f"{theirs:14.0f}{ratio:7.0f}×  {'OK' if ratio >= 50 else 'BELOW'}",
+            flush=True,
+        )
     print("\nCatalog page of 100 (median of 50 requests at different depths):")
     for ext in FORMATS:
         first = client.get(f"/catalog.{ext}")
@@ -97,11 +111,13 @@ def main() -> None:
             cut = text.find(marker, text.find("next") if "next" in text else 0)
             if cut > 0:
                 end = min(i for i in (text.find(c, cut) for c in '>"&\n ') if i > 0)
-                url = f"/catalog.{ext}?after={text[cut + len(marker):end]}"
+                url = f"/catalog.{ext}?after={text[cut + len(marker) : end]}"
         median = statistics.median(times)
         p90 = statistics.quantiles(times, n=10)[-1]
-        print(f"  {ext:8s} median {median:6.1f} ms  p90 {p90:6.1f} ms"
-              f"  target < 10 ms: {'OK' if median < 10 else 'SLOW'}  ({first.status_code})")
+        print(
+            f"  {ext:8s} median {median:6.1f} ms  p90 {p90:6.1f} ms"
+            f"  target < 10 ms: {'OK' if median < 10 else 'SLOW'}  ({first.status_code})"
+        )
 
 
 if __name__ == "__main__":

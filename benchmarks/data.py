@@ -38,8 +38,12 @@ def make_app(database_url: str | None = None) -> tuple[Flask, Path | None]:
     if database_url is None:
         workdir = Path(tempfile.mkdtemp(prefix="catalog-bench-"))
         database_url = f"sqlite:///{workdir / 'bench.sqlite3'}"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url,
-                      "CATALOG_BASE_URI": "https://catalogo.bogota.gov.co"})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "CATALOG_BASE_URI": "https://catalogo.bogota.gov.co",
+        }
+    )
     return app, workdir
 
 
@@ -58,21 +62,26 @@ def populate(app: Flask, total: int) -> float:
     with app.app_context():
         upgrade(revision="heads")
         load_demo()
-        templates = db.session.execute(
-            select(Resource).where(Resource.status == "published").order_by(Resource.id)
-        ).scalars().all()
+        templates = (
+            db.session.execute(
+                select(Resource).where(Resource.status == "published").order_by(Resource.id)
+            )
+            .scalars()
+            .all()
+        )
         have = db.session.execute(select(db.func.count(Resource.id))).scalar_one()
         next_id = db.session.execute(select(db.func.max(Resource.id))).scalar_one() + 1
         base = {t.id: t for t in templates}
         res_rows = {t.id: _rows(Resource, Resource.id == t.id)[0] for t in templates}
-        kw_rows = {t.id: _rows(ResourceKeyword, ResourceKeyword.resource_id == t.id)
-                   for t in templates}
-        th_rows = {t.id: _rows(ResourceTheme, ResourceTheme.resource_id == t.id)
-                   for t in templates}
-        di_rows = {t.id: _rows(Distribution, Distribution.resource_id == t.id)
-                   for t in templates}
-        fr_rows = {t.id: _rows(ResourceFragment, ResourceFragment.resource_id == t.id)[0]
-                   for t in templates}
+        kw_rows = {
+            t.id: _rows(ResourceKeyword, ResourceKeyword.resource_id == t.id) for t in templates
+        }
+        th_rows = {t.id: _rows(ResourceTheme, ResourceTheme.resource_id == t.id) for t in templates}
+        di_rows = {t.id: _rows(Distribution, Distribution.resource_id == t.id) for t in templates}
+        fr_rows = {
+            t.id: _rows(ResourceFragment, ResourceFragment.resource_id == t.id)[0]
+            for t in templates
+        }
         ids = list(base)
         from catalog.search.index import document
 
@@ -83,21 +92,39 @@ def populate(app: Flask, total: int) -> float:
             new_id = next_id + n
             slug = f"{base[source].slug}-{n + 1}"
             row = dict(res_rows[source])
-            row.update(id=new_id, slug=slug, uuid=str(uuid.uuid4()),
-                       title=f"{row['title']} ({n + 1})",
-                       updated_at=row["updated_at"] - timedelta(minutes=n + 1))
+            row.update(
+                id=new_id,
+                slug=slug,
+                uuid=str(uuid.uuid4()),
+                title=f"{row['title']} ({n + 1})",
+                updated_at=row["updated_at"] - timedelta(minutes=n + 1),
+            )
             batch["r"].append(row)
-            batch["k"] += [{**{k: v for k, v in kw.items() if k != "id"}, "resource_id": new_id}
-                           for kw in kw_rows[source]]
-            batch["t"] += [{**{k: v for k, v in th.items() if k != "id"}, "resource_id": new_id}
-                           for th in th_rows[source]]
-            batch["d"] += [{**{k: v for k, v in d.items() if k != "id"}, "resource_id": new_id,
-                            "uuid": str(uuid.uuid4())} for d in di_rows[source]]
+            batch["k"] += [
+                {**{k: v for k, v in kw.items() if k != "id"}, "resource_id": new_id}
+                for kw in kw_rows[source]
+            ]
+            batch["t"] += [
+                {**{k: v for k, v in th.items() if k != "id"}, "resource_id": new_id}
+                for th in th_rows[source]
+            ]
+            batch["d"] += [
+                {
+                    **{k: v for k, v in d.items() if k != "id"},
+                    "resource_id": new_id,
+                    "uuid": str(uuid.uuid4()),
+                }
+                for d in di_rows[source]
+            ]
             fragment = dict(fr_rows[source])
             old = f"/recurso/{base[source].slug}"
             for key in ("nt", "ttl", "jsonld", "rdfxml", "datajson"):
-                fragment[key] = (fragment[key] or "").replace(old + ">", f"/recurso/{slug}>") \
-                    .replace(old + '"', f'/recurso/{slug}"').replace(old + "#", f"/recurso/{slug}#")
+                fragment[key] = (
+                    (fragment[key] or "")
+                    .replace(old + ">", f"/recurso/{slug}>")
+                    .replace(old + '"', f'/recurso/{slug}"')
+                    .replace(old + "#", f"/recurso/{slug}#")
+                )
             fragment["resource_id"] = new_id
             batch["f"].append(fragment)
             title, body = search_docs[source]
@@ -122,14 +149,23 @@ def _flush(batch: dict[str, list[dict]]) -> None:
             )
         else:
             db.session.execute(
-                text("INSERT INTO resource_search (resource_id, folded_title, folded_body) "
-                     "VALUES (:id, :title, :body)"),
-                [{**row, "title": fold(row["title"]), "body": fold(row["body"])}
-                 for row in batch["s"]],
+                text(
+                    "INSERT INTO resource_search (resource_id, folded_title, folded_body) "
+                    "VALUES (:id, :title, :body)"
+                ),
+                [
+                    {**row, "title": fold(row["title"]), "body": fold(row["body"])}
+                    for row in batch["s"]
+                ],
             )
         batch["s"] = []
-    for key, model in (("r", Resource), ("k", ResourceKeyword), ("t", ResourceTheme),
-                       ("d", Distribution), ("f", ResourceFragment)):
+    for key, model in (
+        ("r", Resource),
+        ("k", ResourceKeyword),
+        ("t", ResourceTheme),
+        ("d", Distribution),
+        ("f", ResourceFragment),
+    ):
         if batch[key]:
             db.session.execute(insert(model.__table__), batch[key])
             batch[key] = []

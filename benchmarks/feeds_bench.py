@@ -35,15 +35,21 @@ def main() -> None:
         return out
 
     print(f"{'feed':40s} {'cold median':>12s} {'warm median':>12s} {'304 median':>11s}  target")
-    for path in ("/feeds/recursos.rss", "/feeds/recursos.atom", "/feeds/tipo/norma.atom",
-                 "/feeds/entidad/secretaria-general.rss"):
+    for path in (
+        "/feeds/recursos.rss",
+        "/feeds/recursos.atom",
+        "/feeds/tipo/norma.atom",
+        "/feeds/entidad/secretaria-general.rss",
+    ):
         etag = client.get(path).headers["ETag"]
         cold = statistics.median(timed(path, cold=True))
         warm = statistics.median(timed(path))
         not_modified = statistics.median(timed(path, {"If-None-Match": etag}))
         verdict = "OK" if warm < 20 else "SLOW"
-        print(f"{path:40s} {cold:9.1f} ms {warm:9.1f} ms {not_modified:8.1f} ms  "
-              f"warm {verdict} ({warm / 20:.2f}× of 20 ms), cold {cold / 20:.2f}×")
+        print(
+            f"{path:40s} {cold:9.1f} ms {warm:9.1f} ms {not_modified:8.1f} ms  "
+            f"warm {verdict} ({warm / 20:.2f}× of 20 ms), cold {cold / 20:.2f}×"
+        )
 
 
 if __name__ == "__main__":

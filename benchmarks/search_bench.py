@@ -45,8 +45,10 @@ def main() -> None:
     for name, path, target in cases:
         median, p90 = median_ms(client, path)
         verdict = "OK" if median < target else "SLOW"
-        print(f"{name:36s}{median:7.1f} ms{p90:7.1f} ms  < {target} ms: {verdict} "
-              f"({median / target:.2f}×)")
+        print(
+            f"{name:36s}{median:7.1f} ms{p90:7.1f} ms  < {target} ms: {verdict} "
+            f"({median / target:.2f}×)"
+        )
 
 
 if __name__ == "__main__":

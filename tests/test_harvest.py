@@ -319,14 +319,17 @@ def test_hydra_last_and_previous(shared_demo):
 def test_resource_responses_are_conditional(shared_demo):
     client = shared_demo.test_client()
     with shared_demo.app_context():
-        slug = db.session.execute(
-            db.select(Resource.slug).where(Resource.status == PUBLISHED)
-        ).scalars().first()
+        slug = (
+            db.session.execute(db.select(Resource.slug).where(Resource.status == PUBLISHED))
+            .scalars()
+            .first()
+        )
     for path in (f"/recurso/{slug}", f"/recurso/{slug}.ttl", f"/recurso/{slug}.jsonld"):
         first = client.get(path)
         assert first.status_code == 200 and first.headers["Last-Modified"]
         again = client.get(path, headers={"If-None-Match": first.headers["ETag"]})
         assert again.status_code == 304, path
-    assert client.get(f"/recurso/{slug}.ttl").headers["ETag"] != client.get(
-        f"/recurso/{slug}.nt"
-    ).headers["ETag"]
+    assert (
+        client.get(f"/recurso/{slug}.ttl").headers["ETag"]
+        != client.get(f"/recurso/{slug}.nt").headers["ETag"]
+    )

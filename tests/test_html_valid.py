@@ -17,7 +17,9 @@ def pages(app) -> list[str]:
         slugs = {
             kind: db.session.execute(
                 db.select(Resource.slug).where(Resource.status == PUBLISHED, Resource.type == kind)
-            ).scalars().first()
+            )
+            .scalars()
+            .first()
             for kind in ("norma", "buena-practica", "conjunto-datos", "guia")
         }
     return [

@@ -22,15 +22,23 @@ def run_cli(app):
 
 def first_published(app) -> str:
     with app.app_context():
-        return db.session.execute(
-            db.select(Resource.slug).where(Resource.status == PUBLISHED).order_by(Resource.id)
-        ).scalars().first()
+        return (
+            db.session.execute(
+                db.select(Resource.slug).where(Resource.status == PUBLISHED).order_by(Resource.id)
+            )
+            .scalars()
+            .first()
+        )
 
 
 def test_untouched_catalog_verifies(demo_app):
     with demo_app.app_context():
-        update_resource(get_resource(first_published(demo_app)), {"version_label": "2.1"},
-                        Actor.system(), partial=True)
+        update_resource(
+            get_resource(first_published(demo_app)),
+            {"version_label": "2.1"},
+            Actor.system(),
+            partial=True,
+        )
         report = verify()
     assert report.ok, report.problems
     assert report.revisions > report.resources >= 60
@@ -75,12 +83,21 @@ def test_hosted_file_changed_is_detected(demo_app):
     (files / "informe.csv").write_bytes(b"a,b\n1,2\n")
     with demo_app.app_context():
         create_resource(
-            {"title": "Informe con archivo", "type": "informe-resultados",
-             "publisher": "secretaria-general",
-             "distributions": [{"id": "00000000-0000-4000-8000-0000000000aa",
-                                "file_key": "informe.csv", "file_name": "informe.csv",
-                                "checksum_sha256": hashlib.sha256(b"a,b\n1,2\n").hexdigest()}]},
-            Actor.system(), trusted=True,
+            {
+                "title": "Informe con archivo",
+                "type": "informe-resultados",
+                "publisher": "secretaria-general",
+                "distributions": [
+                    {
+                        "id": "00000000-0000-4000-8000-0000000000aa",
+                        "file_key": "informe.csv",
+                        "file_name": "informe.csv",
+                        "checksum_sha256": hashlib.sha256(b"a,b\n1,2\n").hexdigest(),
+                    }
+                ],
+            },
+            Actor.system(),
+            trusted=True,
         )
         assert verify().ok
     (files / "informe.csv").write_bytes(b"a,b\n1,3\n")
@@ -94,9 +111,11 @@ def test_chain_head_is_published(demo_app):
     head = client.get("/integridad.json").get_json()
     with demo_app.app_context():
         count = db.session.execute(db.select(db.func.count(Revision.id))).scalar_one()
-        newest = db.session.execute(
-            db.select(Revision.catalog_hash).order_by(Revision.id.desc())
-        ).scalars().first()
+        newest = (
+            db.session.execute(db.select(Revision.catalog_hash).order_by(Revision.id.desc()))
+            .scalars()
+            .first()
+        )
     assert head["length"] == count and head["hash"] == newest
     page = client.get("/integridad").get_data(as_text=True)
     assert newest in page

@@ -44,8 +44,12 @@ def test_queries_do_not_grow_with_rows(shared_demo):
     with shared_demo.app_context():
         from catalog.models import PUBLISHED, Resource
 
-        slugs = db.session.execute(
-            db.select(Resource.slug).where(Resource.status == PUBLISHED).limit(60)
-        ).scalars().all()
+        slugs = (
+            db.session.execute(
+                db.select(Resource.slug).where(Resource.status == PUBLISHED).limit(60)
+            )
+            .scalars()
+            .all()
+        )
     counts = {run(shared_demo, f"/recurso/{s}") for s in slugs[:40] if s}
     assert max(counts) < 20, counts

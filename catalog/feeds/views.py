@@ -64,7 +64,7 @@ def _respond(query: FeedQuery, fmt: str) -> Response:
     if newest is not None:
         response.last_modified = newest
     response.headers["Cache-Control"] = "public, max-age=300"
-    response = response.make_conditional(request)
+    response = response.make_conditional(request)  # type: ignore
     if response.status_code == 304:
         return response
     body = _rendered.get(etag)
@@ -230,4 +230,4 @@ def feed_links(kind: str, **values: str) -> dict[str, str]:
         "search": "feeds.search",
     }[kind]
     args = dict(values)
-    return {fmt: url_for(endpoint, fmt=fmt, **args) for fmt in ("rss", "atom")}
+    return {fmt: url_for(endpoint, fmt=fmt, **args) for fmt in ("rss", "atom")}  # type: ignore

@@ -129,13 +129,13 @@ def _conditional(response: Response, etag: str, modified: datetime | None) -> Re
         response.last_modified = modified
     response.headers["Vary"] = "Accept"
     response.headers["Cache-Control"] = "public, max-age=60"
-    return response.make_conditional(request)
+    return response.make_conditional(request)  # type: ignore
 
 
 @bp.get("/catalog")
 def catalog_negotiate():
     ext = negotiate(request) or "ttl"
-    target = url_for("harvest.catalog_rdf", ext=ext, **request.args)
+    target = url_for("harvest.catalog_rdf", ext=ext, **request.args)  # type: ignore
     return redirect(target, 303)
 
 
@@ -197,7 +197,7 @@ def _page_url(ext: str, kept: dict[str, str], size: int | None, after: int | Non
         params["page_size"] = str(size)
     if after:
         params["after"] = _encode(after)
-    return URIRef(urls.absolute(url_for("harvest.catalog_rdf", ext=ext, **params)))
+    return URIRef(urls.absolute(url_for("harvest.catalog_rdf", ext=ext, **params)))  # type: ignore
 
 
 def _header(newest, kept, ext, size, after, total, next_after=None) -> list[str]:
@@ -273,7 +273,7 @@ def _last_url(ext: str, kept: dict[str, str], size: int) -> URIRef:
     if size != current_app.config["CATALOG_PAGE_SIZE"]:
         params["page_size"] = str(size)
     params["after"] = "last"
-    return URIRef(urls.absolute(url_for("harvest.catalog_rdf", ext=ext, **params)))
+    return URIRef(urls.absolute(url_for("harvest.catalog_rdf", ext=ext, **params)))  # type: ignore
 
 
 def _ids_query(kept):

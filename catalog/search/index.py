@@ -21,9 +21,17 @@ def document(resource: Resource) -> tuple[str, str]:
         parts.append(resource.norm_number)
     practice = resource.good_practice
     if practice is not None:
-        for name in ("process", "team", "baseline", "contribution", "dissemination",
-                     "other_aspects", "stability_changes", "continuity_means",
-                     "elements_to_keep"):
+        for name in (
+            "process",
+            "team",
+            "baseline",
+            "contribution",
+            "dissemination",
+            "other_aspects",
+            "stability_changes",
+            "continuity_means",
+            "elements_to_keep",
+        ):
             parts.append(getattr(practice, name) or "")
         for name in ("target_population", "objectives", "results", "challenges", "conclusions"):
             parts += list(getattr(practice, name) or [])

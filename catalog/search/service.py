@@ -100,13 +100,18 @@ def _match_ids(terms: list[str]):
         # Run the MATCH once into a per-connection temporary table: used as a subquery, SQLite
         # re-runs the full-text query inside every facet count.
         expression = " ".join(f'"{t}"*' for t in terms)
-        db.session.execute(text(
-            "CREATE TEMP TABLE IF NOT EXISTS search_hits "
-            "(resource_id INTEGER PRIMARY KEY, rank REAL)"))
+        db.session.execute(
+            text(
+                "CREATE TEMP TABLE IF NOT EXISTS search_hits "
+                "(resource_id INTEGER PRIMARY KEY, rank REAL)"
+            )
+        )
         db.session.execute(text("DELETE FROM temp.search_hits"))
         db.session.execute(
-            text("INSERT INTO temp.search_hits SELECT rowid, bm25(resource_fts, 5.0, 1.0) "
-                 "FROM resource_fts WHERE resource_fts MATCH :expr"),
+            text(
+                "INSERT INTO temp.search_hits SELECT rowid, bm25(resource_fts, 5.0, 1.0) "
+                "FROM resource_fts WHERE resource_fts MATCH :expr"
+            ),
             {"expr": expression},
         )
         return (
@@ -118,7 +123,7 @@ def _match_ids(terms: list[str]):
             .subquery("m")
         )
     query = func.to_tsquery(literal_column("'spanish'"), " & ".join(f"{t}:*" for t in terms))
-    tsv = literal_column("resource_search.tsv")
+    tsv: Any = literal_column("resource_search.tsv")
     return (
         select(
             literal_column("resource_search.resource_id").label("resource_id"),
@@ -153,11 +158,17 @@ def _conditions(params: SearchParams, vocab, skip: str | None = None) -> list:
             uris = [concept.uri]
             if scheme == "mipg":  # a dimension includes its policies
                 uris += [c.uri for c in vocab[scheme].concepts if c.broader == concept.uri]
-            out.append(Resource.id.in_(
-                select(ResourceTheme.resource_id).where(ResourceTheme.concept_uri.in_(uris))))
+            out.append(
+                Resource.id.in_(
+                    select(ResourceTheme.resource_id).where(ResourceTheme.concept_uri.in_(uris))
+                )
+            )
         elif key == "formato":
-            out.append(Resource.id.in_(
-                select(Distribution.resource_id).where(Distribution.format == value)))
+            out.append(
+                Resource.id.in_(
+                    select(Distribution.resource_id).where(Distribution.format == value)
+                )
+            )
         elif key == "anio":
             year = int(value)
             out.append(Resource.issued >= date(year, 1, 1))
@@ -185,18 +196,26 @@ def search(params: SearchParams) -> SearchResult:
     else:
         stmt = stmt.order_by(
             func.coalesce(Resource.modified, Resource.issued).desc(),
-            Resource.updated_at.desc(), Resource.id.desc(),
+            Resource.updated_at.desc(),
+            Resource.id.desc(),
         )
     offset = (params.page - 1) * PAGE_SIZE
-    rows = []
+    rows: list[Any] = []
     if offset < total:
         from sqlalchemy.orm import selectinload
 
-        rows = db.session.execute(
-            stmt.offset(offset).limit(PAGE_SIZE).options(
-                selectinload(Resource.publisher).selectinload(Publisher.parent),
-                selectinload(Resource.distributions))
-        ).scalars().all()
+        rows = list(
+            db.session.execute(
+                stmt.offset(offset)
+                .limit(PAGE_SIZE)
+                .options(
+                    selectinload(Resource.publisher).selectinload(Publisher.parent),
+                    selectinload(Resource.distributions),
+                )
+            )
+            .scalars()
+            .all()
+        )
     hits = [Hit(r, snippet(r, terms)) for r in rows]
     return SearchResult(params, hits, total, facets(params, match, vocab))
 
@@ -204,6 +223,7 @@ def search(params: SearchParams) -> SearchResult:
 def facets(params: SearchParams, match, vocab) -> dict[str, list[dict[str, Any]]]:
     """Counts per facet value, each computed with the other filters applied."""
     out: dict[str, list[dict[str, Any]]] = {}
+    rows: Any
 
     def ids(skip: str):
         stmt = select(Resource.id).where(*_conditions(params, vocab, skip=skip))
@@ -219,11 +239,13 @@ def facets(params: SearchParams, match, vocab) -> dict[str, list[dict[str, Any]]
     ).all()
     out["entidad"] = [{"value": s, "label": n, "count": c} for s, n, c in rows]
     rows = db.session.execute(
-        select(Resource.type, func.count()).where(Resource.id.in_(ids("tipo")))
+        select(Resource.type, func.count())
+        .where(Resource.id.in_(ids("tipo")))
         .group_by(Resource.type)
     ).all()
-    out["tipo"] = [{"value": t, "label": _label(vocab, "resource-types", t), "count": c}
-                   for t, c in rows]
+    out["tipo"] = [
+        {"value": t, "label": _label(vocab, "resource-types", t), "count": c} for t, c in rows
+    ]
     for key, scheme in (("categoria", "datos-gov-co"), ("politica", "mipg")):
         rows = db.session.execute(
             select(ResourceTheme.concept_uri, func.count())
@@ -234,30 +256,37 @@ def facets(params: SearchParams, match, vocab) -> dict[str, list[dict[str, Any]]
         for uri, count in rows:
             concept = vocab.concept(uri)
             if concept is not None:
-                items.append({"value": concept.notation, "label": concept.label("es"),
-                              "count": count})
+                items.append(
+                    {"value": concept.notation, "label": concept.label("es"), "count": count}
+                )
         out[key] = items
     rows = db.session.execute(
         select(Distribution.format, func.count(func.distinct(Distribution.resource_id)))
         .where(Distribution.resource_id.in_(ids("formato")), Distribution.format.is_not(None))
         .group_by(Distribution.format)
     ).all()
-    out["formato"] = [{"value": f, "label": _label(vocab, "file-types", f), "count": c}
-                      for f, c in rows]
+    out["formato"] = [
+        {"value": f, "label": _label(vocab, "file-types", f), "count": c} for f, c in rows
+    ]
     year = func.extract("year", Resource.issued)
     rows = db.session.execute(
-        select(year, func.count()).where(Resource.id.in_(ids("anio")),
-                                         Resource.issued.is_not(None)).group_by(year)
+        select(year, func.count())
+        .where(Resource.id.in_(ids("anio")), Resource.issued.is_not(None))
+        .group_by(year)
     ).all()
-    out["anio"] = sorted(({"value": str(int(y)), "label": str(int(y)), "count": c}
-                          for y, c in rows), key=lambda i: i["value"], reverse=True)
+    out["anio"] = sorted(
+        ({"value": str(int(y)), "label": str(int(y)), "count": c} for y, c in rows),
+        key=lambda i: i["value"],
+        reverse=True,
+    )
     rows = db.session.execute(
-        select(Resource.license, func.count()).where(Resource.id.in_(ids("licencia")),
-                                                     Resource.license.is_not(None))
+        select(Resource.license, func.count())
+        .where(Resource.id.in_(ids("licencia")), Resource.license.is_not(None))
         .group_by(Resource.license)
     ).all()
-    out["licencia"] = [{"value": v, "label": _label(vocab, "licences", v), "count": c}
-                       for v, c in rows]
+    out["licencia"] = [
+        {"value": v, "label": _label(vocab, "licences", v), "count": c} for v, c in rows
+    ]
     for key, items in out.items():
         if key != "anio":
             items.sort(key=lambda i: (-i["count"], i["label"]))
@@ -282,7 +311,7 @@ def snippet(resource: Resource, terms: list[str], width: int = 220) -> Markup:
     positions = [folded.find(t) for t in terms if folded.find(t) >= 0]
     if positions:
         start = max(0, min(positions) - width // 3)
-    piece, folded_piece = plain[start:start + width], folded[start:start + width]
+    piece, folded_piece = plain[start : start + width], folded[start : start + width]
     marks: list[tuple[int, int]] = []
     for term in terms:
         for found in re.finditer(re.escape(term), folded_piece):
@@ -299,8 +328,6 @@ def snippet(resource: Resource, terms: list[str], width: int = 220) -> Markup:
     prefix = "…" if start > 0 else ""
     suffix = "…" if start + width < len(plain) else ""
     return Markup(prefix) + Markup("").join(out) + Markup(suffix)
-
-
 
 
 def conditions_for(params: SearchParams) -> list:

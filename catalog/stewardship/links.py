@@ -66,12 +66,13 @@ class _PinnedHTTPS(http.client.HTTPSConnection):
     """HTTPS to a vetted address, verifying the certificate for the original host name."""
 
     def __init__(self, address: str, host: str, port: int, timeout: float):
-        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
+        self._tls = ssl.create_default_context()
+        super().__init__(host, port, timeout=timeout, context=self._tls)
         self._address = address
 
     def connect(self):
         sock = socket.create_connection((self._address, self.port), self.timeout)
-        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+        self.sock = self._tls.wrap_socket(sock, server_hostname=self.host)
 
 
 def check_url(url: str, *, allow_loopback: bool = False, timeout: float = TIMEOUT) -> Result:
@@ -85,16 +86,20 @@ def check_url(url: str, *, allow_loopback: bool = False, timeout: float = TIMEOU
             port = parts.port or (443 if parts.scheme == "https" else 80)
             address = _vet(parts.hostname, port, allow_loopback)
             if parts.scheme == "https":
-                conn: http.client.HTTPConnection = _PinnedHTTPS(address, parts.hostname, port,
-                                                                timeout)
+                conn: http.client.HTTPConnection = _PinnedHTTPS(
+                    address, parts.hostname, port, timeout
+                )
             else:
                 conn = http.client.HTTPConnection(address, port, timeout=timeout)
             path = parts.path or "/"
             if parts.query:
                 path += "?" + parts.query
             try:
-                conn.request("GET", path, headers={"Host": parts.netloc, "User-Agent": USER_AGENT,
-                                                   "Accept": "*/*"})
+                conn.request(
+                    "GET",
+                    path,
+                    headers={"Host": parts.netloc, "User-Agent": USER_AGENT, "Accept": "*/*"},
+                )
                 response = conn.getresponse()
                 response.read(MAX_BYTES)
                 status = response.status
@@ -105,8 +110,14 @@ def check_url(url: str, *, allow_loopback: bool = False, timeout: float = TIMEOU
             if status in (301, 302, 303, 307, 308) and location:
                 current = urljoin(current, location)
                 continue
-            return Result(url, 200 <= status < 300, status, media,
-                          None if status < 400 else f"HTTP {status}", _ms(started))
+            return Result(
+                url,
+                200 <= status < 300,
+                status,
+                media,
+                None if status < 400 else f"HTTP {status}",
+                _ms(started),
+            )
         return Result(url, False, None, None, "demasiadas redirecciones", _ms(started))
     except Refused as error:
         return Result(url, False, None, None, f"rechazada: {error}", _ms(started))
@@ -128,9 +139,13 @@ def check_all(*, allow_loopback: bool = False, min_interval: float = MIN_INTERVA
     from ..rdf.mapping import distribution_urls
     from .quality import score
 
-    dists = db.session.execute(
-        db.select(Distribution).join(Resource).where(Resource.status == PUBLISHED)
-    ).scalars().all()
+    dists = (
+        db.session.execute(
+            db.select(Distribution).join(Resource).where(Resource.status == PUBLISHED)
+        )
+        .scalars()
+        .all()
+    )
     urls = sorted({u for d in dists for u in distribution_urls(d) if u})
     last_hit: dict[str, float] = {}
     results = []
@@ -153,10 +168,11 @@ def check_all(*, allow_loopback: bool = False, min_interval: float = MIN_INTERVA
     db.session.flush()
     # derived data only: update scores without bumping the resources' versions (ETags)
     for resource in {d.resource for d in dists}:
-        result = score(resource)
+        scored = score(resource)
         db.session.execute(
-            update(Resource.__table__).where(Resource.__table__.c.id == resource.id)
-            .values(quality_score=result["total"], quality=result)
+            update(Resource.__table__)
+            .where(Resource.__table__.c.id == resource.id)
+            .values(quality_score=scored["total"], quality=scored)
         )
     db.session.commit()
     return results

@@ -62,29 +62,47 @@ def score(resource: Resource) -> dict[str, Any]:
         + check(30, bool(resource.themes), "Asigne temas (categoría datos.gov.co, política MIPG).")
         # every resource is published with a spatial coverage (Bogotá D.C. unless another)
         + check(20, True, "Indique la cobertura geográfica.")
-        + check(20, bool(resource.temporal_start or resource.temporal_end),
-                "Indique la cobertura temporal.")
+        + check(
+            20,
+            bool(resource.temporal_start or resource.temporal_end),
+            "Indique la cobertura temporal.",
+        )
     )
     access = [_link_ok(distribution_urls(d)[0], checks) for d in dists]
     downloads = [distribution_urls(d)[1] for d in dists]
     accessibility = (
         check(50, _share(access), "Verifique que las direcciones de acceso respondan.")
         + check(20, _share([bool(u) for u in downloads]), "Agregue direcciones de descarga.")
-        + check(30, _share([_link_ok(u, checks) for u in downloads]),
-                "Verifique que las descargas respondan.")
+        + check(
+            30,
+            _share([_link_ok(u, checks) for u in downloads]),
+            "Verifique que las descargas respondan.",
+        )
     )
     formats = [vocab["file-types"].get(d.format) if d.format else None for d in dists]
     interoperability = (
         check(20, _share([bool(d.format) for d in dists]), "Indique el formato de cada archivo.")
         + check(10, _share([bool(d.media_type) for d in dists]), "Indique el tipo de medio.")
-        + check(10, _share([f is not None for f in formats]),
-                "Use formatos del vocabulario del catálogo.")
-        + check(20, _share([bool(f and f.prop("nonProprietary")) for f in formats]),
-                "Publique también en un formato abierto (no propietario).")
-        + check(20, _share([bool(f and f.prop("machineReadable")) for f in formats]),
-                "Publique también en un formato legible por máquina.")
-        + check(30, bool(resource.title and resource.description),
-                "Complete título y descripción (obligatorios en DCAT-AP).")
+        + check(
+            10,
+            _share([f is not None for f in formats]),
+            "Use formatos del vocabulario del catálogo.",
+        )
+        + check(
+            20,
+            _share([bool(f and f.prop("nonProprietary")) for f in formats]),
+            "Publique también en un formato abierto (no propietario).",
+        )
+        + check(
+            20,
+            _share([bool(f and f.prop("machineReadable")) for f in formats]),
+            "Publique también en un formato legible por máquina.",
+        )
+        + check(
+            30,
+            bool(resource.title and resource.description),
+            "Complete título y descripción (obligatorios en DCAT-AP).",
+        )
     )
     licence_known = bool(resource.license and vocab["licences"].get(resource.license))
     rights_known = bool(
@@ -95,14 +113,20 @@ def score(resource: Resource) -> dict[str, Any]:
         + check(10, licence_known, "Use una licencia del vocabulario.")
         + check(10, bool(resource.access_rights), "Indique los derechos de acceso.")
         + check(5, rights_known, "Use derechos de acceso del vocabulario.")
-        + check(20, bool(resource.contact_email or resource.publisher.email),
-                "Indique un correo de contacto.")
+        + check(
+            20,
+            bool(resource.contact_email or resource.publisher.email),
+            "Indique un correo de contacto.",
+        )
         + check(10, resource.publisher is not None, "Indique la entidad que publica.")
     )
     contextuality = (
         check(5, bool(resource.rights), "Describa los derechos de uso.")
-        + check(5, _share([d.byte_size is not None for d in dists]),
-                "Indique el tamaño de los archivos.")
+        + check(
+            5,
+            _share([d.byte_size is not None for d in dists]),
+            "Indique el tamaño de los archivos.",
+        )
         + check(5, resource.issued is not None, "Indique la fecha de publicación.")
         + check(5, resource.modified is not None, "Indique la fecha de actualización.")
     )

@@ -55,18 +55,21 @@ def overdue_csv(today: date | None = None) -> str:
     """Overdue reviews per entity, as CSV (what `catalog review-report` prints)."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["entidad", "dependencia", "recurso", "titulo", "revision_vencida_desde",
-                     "dias_de_retraso"])
+    writer.writerow(
+        ["entidad", "dependencia", "recurso", "titulo", "revision_vencida_desde", "dias_de_retraso"]
+    )
     rows = [d for d in due_reviews(today=today, within=0) if d.overdue]
     rows.sort(key=lambda d: (d.resource.publisher.entity.name, -d.days_late))
     for item in rows:
         publisher = item.resource.publisher
-        writer.writerow([
-            publisher.entity.name,
-            publisher.name if publisher.parent is not None else "",
-            item.resource.slug,
-            item.resource.title,
-            item.due_on.isoformat(),
-            item.days_late,
-        ])
+        writer.writerow(
+            [
+                publisher.entity.name,
+                publisher.name if publisher.parent is not None else "",
+                item.resource.slug,
+                item.resource.title,
+                item.due_on.isoformat(),
+                item.days_late,
+            ]
+        )
     return out.getvalue()

@@ -69,8 +69,10 @@ def reviews_feed(slug: str, fmt: str):
         resource = item.resource
         entry = fg.add_entry()
         entry.id(f"{urls.resource_uri(resource.slug)}#revision-{item.due_on.isoformat()}")
-        entry.guid(f"{urls.resource_uri(resource.slug)}#revision-{item.due_on.isoformat()}",
-                   permalink=False)
+        entry.guid(
+            f"{urls.resource_uri(resource.slug)}#revision-{item.due_on.isoformat()}",
+            permalink=False,
+        )
         entry.title(clean(resource.title))
         entry.link(href=urls.resource_page(resource.slug), rel="alternate", type="text/html")
         if item.overdue:
@@ -98,9 +100,7 @@ def catalog_state():
     from ..models import PUBLISHED, Publisher, Resource
 
     today = date.today()
-    entities = {
-        p.id: p for p in db.session.execute(db.select(Publisher)).scalars()
-    }
+    entities = {p.id: p for p in db.session.execute(db.select(Publisher)).scalars()}
     rows = db.session.execute(
         db.select(
             Resource.publisher_id,
@@ -115,23 +115,29 @@ def catalog_state():
     totals: dict[int, dict] = {}
     for publisher_id, count, this_year, overdue, average in rows:
         entity = entities[publisher_id].entity
-        item = totals.setdefault(entity.id, {"entity": entity, "resources": 0, "this_year": 0,
-                                             "overdue": 0, "score_sum": 0.0})
+        item = totals.setdefault(
+            entity.id,
+            {"entity": entity, "resources": 0, "this_year": 0, "overdue": 0, "score_sum": 0.0},
+        )
         item["resources"] += count
         item["this_year"] += int(this_year or 0)
         item["overdue"] += int(overdue or 0)
         item["score_sum"] += float(average or 0) * count
     ranking = sorted(
         (
-            {**item, "score": round(item["score_sum"] / item["resources"]) if item["resources"]
-             else 0}
+            {
+                **item,
+                "score": round(item["score_sum"] / item["resources"]) if item["resources"] else 0,
+            }
             for item in totals.values()
         ),
         key=lambda i: (-i["score"], i["entity"].name),
     )
     catalog_score = (
         round(sum(i["score_sum"] for i in ranking) / sum(i["resources"] for i in ranking))
-        if ranking else 0
+        if ranking
+        else 0
     )
-    return render_template("stewardship/state.html", ranking=ranking,
-                           catalog_score=catalog_score, today=today)
+    return render_template(
+        "stewardship/state.html", ranking=ranking, catalog_score=catalog_score, today=today
+    )

@@ -231,8 +231,9 @@ def search_page():
     result = search(params)
     if params.page > result.pages and params.page > 1:
         raise NotFound("Esa página de resultados no existe.")
-    return render_template("public/search.html", result=result, params=params,
-                           facet_titles=FACET_TITLES)
+    return render_template(
+        "public/search.html", result=result, params=params, facet_titles=FACET_TITLES
+    )
 
 
 # ------------------------------------------------------------------ themes, about, files
@@ -260,8 +261,13 @@ def theme_page(scheme: str, notation: str):
     narrower = [c for c in vocab[scheme].concepts if c.broader == concept.uri]
     broader = vocab.concept(concept.broader) if concept.broader else None
     return render_template(
-        "public/theme.html", concept=concept, scheme=vocab[scheme], result=result,
-        params=params, narrower=narrower, broader=broader,
+        "public/theme.html",
+        concept=concept,
+        scheme=vocab[scheme],
+        result=result,
+        params=params,
+        narrower=narrower,
+        broader=broader,
     )
 
 

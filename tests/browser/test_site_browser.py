@@ -58,10 +58,16 @@ def site(shared_demo):
                 "status": "published",
                 "keywords": ["trámites"],
                 "distributions": [
-                    {"id": "00000000-0000-4000-8000-000000000001", "title": "Datos en CSV",
-                     "media_type": "text/csv", "format": "csv", "file_key": "tramites.csv",
-                     "file_name": "tramites.csv", "byte_size": len(content),
-                     "checksum_sha256": hashlib.sha256(content).hexdigest()}
+                    {
+                        "id": "00000000-0000-4000-8000-000000000001",
+                        "title": "Datos en CSV",
+                        "media_type": "text/csv",
+                        "format": "csv",
+                        "file_key": "tramites.csv",
+                        "file_name": "tramites.csv",
+                        "byte_size": len(content),
+                        "checksum_sha256": hashlib.sha256(content).hexdigest(),
+                    }
                 ],
             },
             Actor.system(),
@@ -129,10 +135,15 @@ def test_search_filter_open_and_download(site, page):
 
 def _good_practice_slug(app) -> str:
     with app.app_context():
-        return db.session.execute(
-            db.select(Resource.slug).where(Resource.status == PUBLISHED,
-                                           Resource.type == "buena-practica")
-        ).scalars().first()
+        return (
+            db.session.execute(
+                db.select(Resource.slug).where(
+                    Resource.status == PUBLISHED, Resource.type == "buena-practica"
+                )
+            )
+            .scalars()
+            .first()
+        )
 
 
 @pytest.mark.parametrize(
