@@ -41,13 +41,7 @@ class FeedQuery:
 
 def publisher_ids(publisher: Publisher) -> list[int]:
     """The publisher and every unit below it."""
-    ids, frontier = [publisher.id], [publisher]
-    while frontier:
-        node = frontier.pop()
-        for unit in node.units:
-            ids.append(unit.id)
-            frontier.append(unit)
-    return ids
+    return publisher.family_ids
 
 
 def find_publisher(slug: str) -> Publisher:

@@ -92,11 +92,7 @@ def filters() -> tuple[list, dict[str, str]]:
         ).scalar_one_or_none()
         if publisher is None:
             raise BadRequest("publisher: no existe una entidad con ese identificador.")
-        ids, frontier = [publisher.id], [publisher]
-        while frontier:
-            for unit in frontier.pop().units:
-                ids.append(unit.id)
-                frontier.append(unit)
+        ids = publisher.family_ids
         conditions.append(Resource.publisher_id.in_(ids))
         kept["publisher"] = publisher.slug
     if request.args.get("theme"):

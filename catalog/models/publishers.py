@@ -53,6 +53,17 @@ class Publisher(db.Model):
     )
 
     @property
+    def family_ids(self) -> list[int]:
+        """This publisher's id and those of every unit below it (what "an entity's
+        resources" means everywhere: pages, feeds, filters, reviews)."""
+        ids, frontier = [self.id], [self]
+        while frontier:
+            for unit in frontier.pop().units:
+                ids.append(unit.id)
+                frontier.append(unit)
+        return ids
+
+    @property
     def entity(self) -> Publisher:
         """The top-level entity this publisher belongs to (itself for an entity)."""
         node = self

@@ -146,7 +146,7 @@ def _conditions(params: SearchParams, vocab, skip: str | None = None) -> list:
             ).scalar_one_or_none()
             if publisher is None:
                 raise BadRequest("Entidad desconocida.")
-            ids = [publisher.id, *(u.id for u in publisher.units)]
+            ids = publisher.family_ids
             out.append(Resource.publisher_id.in_(ids))
         elif key == "tipo":
             out.append(Resource.type == value)

@@ -43,7 +43,7 @@ def due_reviews(
         .options(selectinload(Resource.publisher).selectinload(Publisher.parent))
     )
     if publisher is not None:
-        ids = [publisher.id, *(u.id for u in publisher.units)]
+        ids = publisher.family_ids
         stmt = stmt.where(Resource.publisher_id.in_(ids))
     return [
         Due(r, r.next_review_on, (today - r.next_review_on).days)

@@ -174,7 +174,7 @@ def publisher_page(slug: str):
     ext = negotiate(request)
     if ext is not None:
         return redirect(url_for("public.publisher_rdf", slug=slug, ext=ext), 303)
-    ids = [publisher.id, *(u.id for u in publisher.units)]
+    ids = publisher.family_ids
     resources = db.session.execute(
         db.select(Resource)
         .where(Resource.status == PUBLISHED, Resource.publisher_id.in_(ids))
