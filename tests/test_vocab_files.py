@@ -42,6 +42,7 @@ EXPECTED_KEYS = {
     "sectors",
     "support-media",
     "legal-status",
+    "information-categories",
 }
 MATCHES = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch)
 
@@ -77,8 +78,8 @@ def _one_label(graph: Graph, node, predicate, lang: str) -> list[str]:
     ]
 
 
-def test_there_are_twelve_files():
-    assert len(TTL_FILES) == 12
+def test_there_are_thirteen_files():
+    assert len(TTL_FILES) == 13
 
 
 @pytest.mark.parametrize("path", TTL_FILES, ids=lambda p: p.name)

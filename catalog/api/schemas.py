@@ -143,6 +143,7 @@ class ResourceSchema(StrictSchema):
     version_label = f.Text(max_length=60, allow_none=True)
     version_notes = f.LongText(max_length=5000, allow_none=True)
     support_medium = f.Concept("support-media", allow_none=True)
+    information_category = f.Concept("information-categories", allow_none=True)
     contact_name = f.Text(max_length=200, allow_none=True)
     contact_email = f.Email(allow_none=True)
     norm = f.Nested(NormSchema, allow_none=True)

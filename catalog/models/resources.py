@@ -61,6 +61,8 @@ class Resource(db.Model):
     version_label: Mapped[str | None] = mapped_column(String(60))
     version_notes: Mapped[str | None] = mapped_column(Text)
     support_medium: Mapped[str | None] = mapped_column(String(40))
+    # Ley 1712 "categoría de información" (vocab/information-categories.ttl)
+    information_category: Mapped[str | None] = mapped_column(String(40))
     # norms
     norm_number: Mapped[str | None] = mapped_column(String(60))
     norm_date: Mapped[date | None] = mapped_column()

@@ -35,6 +35,7 @@ RESOURCE_FIELDS: dict[str, bool] = {
     "version_label": False,
     "version_notes": False,
     "support_medium": False,
+    "information_category": False,
     "contact_name": False,
     "contact_email": False,
 }
@@ -344,6 +345,7 @@ FIELD_LABELS = {
     "version_label": "versión",
     "version_notes": "notas de versión",
     "support_medium": "medio de soporte",
+    "information_category": "categoría de información",
     "contact_name": "contacto",
     "contact_email": "correo de contacto",
     "norm": "datos de la norma",
