@@ -42,6 +42,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     register_error_handlers(app)
     init_web(app)
+    from .workspace import init_workspace
+
+    init_workspace(app)
 
     from .api import bp as api_bp
     from .feeds import bp as feeds_bp

@@ -60,3 +60,146 @@ def create_user(
     db.session.add(user)
     db.session.commit()
     return user
+
+
+# ---------------------------------------------------------------- signing in
+
+MAX_FAILURES = 5
+LOCK_MINUTES = 15
+# a real hash to verify against when the e-mail is unknown, so timing doesn't reveal accounts
+_DUMMY_HASH = _hasher.hash("cuenta-inexistente")
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this e-mail and password, or None. Five failures in a row lock the
+    account for 15 minutes (the attempt is refused even with the right password)."""
+    from datetime import timedelta
+
+    from ..models import utcnow
+
+    user = db.session.execute(
+        db.select(User).where(User.email == email.strip().lower())
+    ).scalar_one_or_none()
+    if user is None:
+        try:
+            _hasher.verify(_DUMMY_HASH, password)
+        except VerificationError:
+            pass
+        return None
+    now = utcnow()
+    if user.locked_until is not None and user.locked_until > now:
+        db.session.rollback()
+        return None
+    if not user.active or not verify_password(user, password):
+        user.failed_logins = (user.failed_logins or 0) + 1
+        if user.failed_logins >= MAX_FAILURES:
+            user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
+            user.failed_logins = 0
+        db.session.commit()
+        return None
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = now
+    db.session.commit()
+    return user
+
+
+def change_password(user: User, current: str, new: str, confirm: str) -> None:
+    """Change a password; every other session of the user ends (new session nonce)."""
+    import secrets
+
+    errors: dict[str, list[str]] = {}
+    if not verify_password(user, current):
+        errors["current"] = ["La contraseña actual no es correcta."]
+    if len(new) < MIN_PASSWORD:
+        errors["new"] = [f"La contraseña debe tener al menos {MIN_PASSWORD} caracteres."]
+    elif new != confirm:
+        errors["confirm"] = ["Las dos contraseñas nuevas no coinciden."]
+    elif new == current:
+        errors["new"] = ["La nueva contraseña debe ser distinta de la actual."]
+    if errors:
+        db.session.rollback()
+        raise Invalid(errors)
+    user.password_hash = hash_password(new)
+    user.session_nonce = secrets.token_hex(16)
+    db.session.commit()
+
+
+# ---------------------------------------------------------------- members of an entity
+
+
+def add_member(publisher, email: str, role: str, actor, *, name: str = "", password: str = ""):
+    """Give a person a role in a publisher (an entity admin's or the site admin's act).
+
+    An unknown e-mail creates the account with the given initial password."""
+    from .actors import Actor
+
+    assert isinstance(actor, Actor)
+    actor.require_manage(publisher)
+    email = email.strip().lower()
+    if role not in ROLES:
+        raise Invalid({"role": ["Rol desconocido."]})
+    user = db.session.execute(db.select(User).where(User.email == email)).scalar_one_or_none()
+    if user is None:
+        if not password:
+            raise Invalid(
+                {"password": ["La persona no tiene cuenta: indique una contraseña inicial."]}
+            )
+        return create_user(
+            email=email, password=password, name=name, publisher_slug=publisher.slug, role=role
+        )
+    membership = next((m for m in user.memberships if m.publisher_id == publisher.id), None)
+    if membership is None:
+        user.memberships.append(Membership(publisher=publisher, role=role))
+    else:
+        membership.role = role
+    db.session.commit()
+    return user
+
+
+def remove_member(publisher, user_id: int, actor) -> None:
+    actor.require_manage(publisher)
+    membership = db.session.execute(
+        db.select(Membership).where(
+            Membership.publisher_id == publisher.id, Membership.user_id == user_id
+        )
+    ).scalar_one_or_none()
+    if membership is None:
+        raise Invalid({"user": ["Esa persona no es miembro de esta entidad."]})
+    if membership.user_id == actor.user_id and not actor.is_admin:
+        raise Invalid({"user": ["No puede quitarse a sí mismo; pídalo a otro administrador."]})
+    db.session.delete(membership)
+    db.session.commit()
+
+
+def members_of(publisher) -> list[Membership]:
+    from sqlalchemy.orm import selectinload
+
+    return list(
+        db.session.execute(
+            db.select(Membership)
+            .where(Membership.publisher_id == publisher.id)
+            .options(selectinload(Membership.user))
+            .order_by(Membership.role, Membership.id)
+        ).scalars()
+    )
+
+
+def set_user_flags(user_id: int, actor, *, active: bool, is_admin: bool) -> User:
+    """Site administrators (de)activate accounts and grant the administrator role."""
+    from ..errors import Forbidden, NotFound
+
+    if not actor.is_admin:
+        raise Forbidden("Solo un administrador del catálogo puede hacer esto.")
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("No existe ese usuario.")
+    if user.id == actor.user_id and (not active or not is_admin):
+        raise Invalid({"user": ["No puede quitarse el rol de administrador ni desactivarse."]})
+    if user.active and not active:
+        import secrets
+
+        user.session_nonce = secrets.token_hex(16)  # ends the person's sessions
+    user.active, user.is_admin = active, is_admin
+    db.session.commit()
+    return user

@@ -1,0 +1,92 @@
+"""Entities and units: created and edited by the catalog's administrators."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import RAISE, Schema
+
+from ..api import fields as f
+from ..api.schemas import load
+from ..errors import Forbidden, Invalid
+from ..extensions import db
+from ..models import ENTITY, UNIT, Publisher, Resource
+from .actors import Actor
+
+
+class PublisherSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    slug = f.Slug(required=True)
+    name = f.Text(max_length=300, min_length=3, required=True)
+    acronym = f.Text(max_length=40, allow_none=True)
+    parent = f.Slug(allow_none=True)
+    sector = f.Concept("sectors", allow_none=True)
+    description = f.LongText(max_length=5000, allow_none=True)
+    homepage = f.Url(allow_none=True)
+    email = f.Email(allow_none=True)
+    phone = f.Text(max_length=60, allow_none=True)
+    address = f.Text(max_length=300, allow_none=True)
+    head_name = f.Text(max_length=200, allow_none=True)
+
+
+FIELDS = ("name", "acronym", "sector", "description", "homepage", "email", "phone", "address",
+          "head_name")  # fmt: skip
+
+
+def save_publisher(payload: dict[str, Any], actor: Actor, publisher: Publisher | None = None):
+    """Create a publisher, or update one (its slug is part of URIs and never changes)."""
+    if not actor.is_admin:
+        raise Forbidden("Solo un administrador del catálogo puede crear o editar entidades.")
+    if publisher is not None:
+        payload = {**payload, "slug": publisher.slug}
+    data = load(PublisherSchema(), payload)
+    parent = None
+    if data.get("parent"):
+        parent = db.session.execute(
+            db.select(Publisher).where(Publisher.slug == data["parent"])
+        ).scalar_one_or_none()
+        if parent is None:
+            raise Invalid({"parent": ["No existe esa entidad."]})
+        if publisher is not None and publisher.id in parent_chain_ids(parent):
+            raise Invalid({"parent": ["Una entidad no puede depender de sí misma."]})
+    if publisher is None:
+        taken = db.session.execute(db.select(Publisher.id).where(Publisher.slug == data["slug"]))
+        if taken.first():
+            raise Invalid({"slug": ["Ya existe una entidad con ese identificador."]})
+        publisher = Publisher(slug=data["slug"])
+        db.session.add(publisher)
+    try:
+        for name in FIELDS:
+            setattr(publisher, name, data.get(name))
+        publisher.parent = parent
+        publisher.kind = UNIT if parent is not None else ENTITY
+        db.session.flush()
+        _refresh_resources(publisher)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return publisher
+
+
+def parent_chain_ids(publisher: Publisher | None) -> set[int]:
+    ids = set()
+    while publisher is not None:
+        ids.add(publisher.id)
+        publisher = publisher.parent
+    return ids
+
+
+def _refresh_resources(publisher: Publisher) -> None:
+    """The publisher's name and contact are inside its resources' stored DCAT: re-render."""
+    from .derived import refresh_derived
+
+    if publisher.id is None:
+        return
+    resources = db.session.execute(
+        db.select(Resource).where(Resource.publisher_id.in_(publisher.family_ids))
+    ).scalars()
+    for resource in resources:
+        refresh_derived(resource)

@@ -1,0 +1,409 @@
+"""The resource form: its sections and fields, read from and written to the API's data shape.
+
+Every input is named by its path in the publisher API's JSON (`title`, `norm.number`,
+`good_practice.collaborators.0.email`, `distributions.1.download_url`), so the form is validated
+by the same marshmallow schema as the API and its errors land on the right input unchanged.
+Repeating groups (collaborators, benefits, distributions) grow with a submit button, so the form
+works without JavaScript.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from werkzeug.datastructures import MultiDict
+
+GOOD_PRACTICE_TYPES = ("buena-practica", "leccion-aprendida")
+NORM_TYPE = "norma"
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str  # path inside the group or the resource data
+    label: str
+    kind: str = "text"  # text textarea markdown date url email select multi lines check publisher
+    scheme: str | tuple[str, ...] | None = None
+    help: str = ""
+    required: bool = False
+    as_uri: bool = False  # select values are concept URIs (else notations)
+
+
+@dataclass(frozen=True)
+class Group:
+    """A repeating set of fields (a list of objects in the data)."""
+
+    name: str
+    label: str  # of one row, e.g. "Colaborador(a)"
+    add_label: str
+    fields: tuple[Field, ...]
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    items: tuple[Field | Group, ...]
+    intro: str = ""
+    types: tuple[str, ...] | None = None  # shown only for these resource types
+
+    def applies_to(self, resource_type: str | None) -> bool:
+        return self.types is None or resource_type in self.types
+
+
+LINES_HELP = "Uno por línea."
+MD_HELP = "Admite Markdown: **negrita**, listas con guion, enlaces [texto](https://…)."
+GP = "good_practice."
+
+COMMON = (
+    Section(
+        "general",
+        "Información básica",
+        (
+            Field("title", "Título", required=True, help="Entre 3 y 300 caracteres."),
+            Field("type", "Tipo de recurso", "select", "resource-types", required=True),
+            Field("publisher", "Entidad o dependencia que publica", "publisher", required=True),
+            Field("description", "Descripción", "markdown", help=MD_HELP),
+            Field("keywords", "Palabras clave", "lines", help=LINES_HELP),
+        ),
+    ),
+    Section(
+        "temas",
+        "Temas",
+        (
+            Field(
+                "themes",
+                "Temas",
+                "multi",
+                ("datos-gov-co", "mipg", "eu-themes"),
+                as_uri=True,
+                help="Marque la categoría de datos.gov.co y la política de MIPG a las que aporta.",
+            ),
+        ),
+    ),
+    Section(
+        "fechas",
+        "Fechas, frecuencia y revisión",
+        (
+            Field("issued", "Fecha de publicación", "date"),
+            Field("modified", "Fecha de la última actualización", "date"),
+            Field("accrual_periodicity", "Frecuencia de actualización", "select", "frequencies"),
+            Field(
+                "review_on",
+                "Próxima revisión",
+                "date",
+                help="Si la deja vacía se calcula con la frecuencia de actualización.",
+            ),
+            Field("temporal_start", "Cobertura temporal: desde", "date"),
+            Field("temporal_end", "Cobertura temporal: hasta", "date"),
+        ),
+    ),
+    Section(
+        "uso",
+        "Acceso, licencia y cobertura",
+        (
+            Field("license", "Licencia", "select", "licences"),
+            Field("access_rights", "Derechos de acceso (Ley 1712)", "select", "access-rights"),
+            Field(
+                "information_category",
+                "Categoría de información (Ley 1712)",
+                "select",
+                "information-categories",
+                help="Columna «categoría» del Registro de Activos de Información.",
+            ),
+            Field("rights", "Otras condiciones de uso", "textarea"),
+            Field("languages", "Idiomas", "multi", "languages"),
+            Field(
+                "spatial",
+                "Cobertura geográfica (URI)",
+                "url",
+                help="Vacío significa Bogotá D.C.",
+            ),
+            Field("support_medium", "Medio de conservación o soporte", "select", "support-media"),
+            Field("conforms_to", "Conforme a (URL de la norma o estándar)", "url"),
+            Field("legal_basis", "Fundamento legal", "textarea"),
+        ),
+    ),
+    Section(
+        "contacto",
+        "Contacto y responsables",
+        (
+            Field(
+                "contact_name",
+                "Nombre del punto de contacto",
+                help="Institucional (una dependencia o un buzón), no una persona.",
+            ),
+            Field("contact_email", "Correo institucional de contacto", "email"),
+            Field("creator", "Responsable de la producción (si es otra)", "publisher"),
+            Field("version_label", "Versión"),
+            Field("version_notes", "Notas de la versión", "textarea"),
+        ),
+    ),
+    Section(
+        "norma",
+        "Datos de la norma",
+        (
+            Field("norm.number", "Número"),
+            Field("norm.date", "Fecha de expedición", "date"),
+            Field("norm.issuer", "Quién la expide"),
+            Field("norm.legal_status", "Estado de vigencia", "select", "legal-status"),
+            Field("norm.legal_status_note", "Nota sobre la vigencia", "textarea"),
+            Field("norm.superseded_by", "Sustituida por (URL)", "url"),
+        ),
+        types=(NORM_TYPE,),
+    ),
+)
+
+GOOD_PRACTICE = (
+    Section(
+        "bp-1",
+        "1. Información general",
+        (
+            Field(GP + "form_date", "Fecha de diligenciamiento", "date"),
+            Field(GP + "unit_head", "Directivo(a) de la dependencia"),
+            Field(GP + "process", "Proceso al que pertenece"),
+            Field(GP + "mipg_policy", "Política MIPG a la que aporta", "select", "mipg", as_uri=True),
+            Field(GP + "team", "Equipo o grupo interno de trabajo"),
+            Field(GP + "start_date", "Fecha de inicio de la práctica", "date"),
+            Group(
+                GP + "collaborators",
+                "Colaborador(a) responsable",
+                "Agregar otro(a) colaborador(a)",
+                (
+                    Field("name", "Nombre"),
+                    Field("link_type", "Tipo de vinculación", help="Por ejemplo: planta, contratista."),
+                    Field("phone", "Número de contacto", help="Nunca se publica (Ley 1581)."),
+                    Field("email", "Correo institucional", "email"),
+                    Field(
+                        "show_publicly",
+                        "Publicar el nombre y el correo institucional",
+                        "check",
+                    ),
+                ),
+                help="Datos personales tratados según la Ley 1581 de 2012: el teléfono nunca es "
+                "público; el nombre y el correo solo si marca la casilla.",
+            ),
+        ),
+        intro="El nombre de la práctica es el título y la dependencia responsable es quien "
+        "publica (sección «Información básica»).",
+        types=GOOD_PRACTICE_TYPES,
+    ),
+    Section(
+        "bp-2",
+        "2. Identificación",
+        (
+            Field(GP + "is_adaptation", "Es una adaptación de otra entidad", "check"),
+            Field(GP + "adapted_from", "¿De cuál entidad?"),
+            Field(GP + "baseline", "Línea base", "markdown", help=MD_HELP),
+            Field(GP + "target_population", "Población objetivo", "lines", help=LINES_HELP),
+            Field(GP + "objectives", "Objetivos (alcance)", "lines", help=LINES_HELP),
+            Field(GP + "development_time", "Tiempo en que se desarrolló"),
+        ),
+        intro="La descripción (necesidad, acciones, beneficios, circunstancias) es la "
+        "descripción del recurso.",
+        types=GOOD_PRACTICE_TYPES,
+    ),
+    Section(
+        "bp-3",
+        "3. Contribución",
+        (
+            Field(GP + "contribution", "Aporte: por qué funciona y se puede replicar", "markdown"),
+            Field(GP + "results", "Resultados obtenidos", "lines", help=LINES_HELP),
+            Group(
+                GP + "benefits",
+                "Beneficio",
+                "Agregar otro beneficio",
+                (Field("benefit", "Beneficio"), Field("for_whom", "Para quién")),
+            ),
+            Field(GP + "dissemination", "Difusión", "markdown"),
+            Field(GP + "dissemination_media", "Medios de difusión", "lines", help=LINES_HELP),
+            Field(GP + "other_aspects", "Otros aspectos", "markdown"),
+        ),
+        types=GOOD_PRACTICE_TYPES,
+    ),
+    Section(
+        "bp-4",
+        "4. Sostenibilidad",
+        (
+            Field(GP + "challenges", "Retos a futuro", "lines", help=LINES_HELP),
+            Field(GP + "stability_changes", "Estabilidad: cambios duraderos verificables", "markdown"),
+            Field(GP + "implementation_period", "Periodo de implementación"),
+            Field(GP + "continuity_means", "Medios que garantizan su continuidad", "markdown"),
+            Field(GP + "elements_to_keep", "Elementos que deben mantenerse y cómo", "markdown"),
+        ),
+        types=GOOD_PRACTICE_TYPES,
+    ),
+    Section(
+        "bp-5",
+        "5. Conclusiones",
+        (Field(GP + "conclusions", "Conclusiones", "lines", help=LINES_HELP),),
+        types=GOOD_PRACTICE_TYPES,
+    ),
+)
+
+DISTRIBUTIONS = Group(
+    "distributions",
+    "Archivo o enlace",
+    "Agregar otro archivo o enlace",
+    (
+        Field("title", "Título"),
+        Field("access_url", "Dirección de acceso (página)", "url"),
+        Field("download_url", "Dirección de descarga directa", "url"),
+        Field("format", "Formato", "select", "file-types"),
+        Field("media_type", "Tipo de medio (IANA)", help="Por ejemplo text/csv."),
+        Field("license", "Licencia (si difiere)", "select", "licences"),
+        Field("description", "Descripción", "textarea"),
+    ),
+    help="Suba un archivo o indique una dirección. Para archivos subidos el formato, el tamaño "
+    "y la suma SHA-256 se calculan solos.",
+)
+
+
+def sections_for(resource_type: str | None) -> list[Section]:
+    files = Section(
+        "archivos",
+        "6. Anexos" if resource_type in GOOD_PRACTICE_TYPES else "Archivos y enlaces",
+        (DISTRIBUTIONS,),
+    )
+    every = [*COMMON[:1], *GOOD_PRACTICE, *COMMON[1:], files]
+    return [s for s in every if s.applies_to(resource_type)]
+
+
+# ---------------------------------------------------------------- reading a submitted form
+
+
+COUNT = "__count"
+REMOVE = "__remove"
+
+
+def _value(kind: str, form: MultiDict, name: str) -> Any:
+    if kind == "check":
+        return name in form
+    if kind == "multi":
+        return [v for v in form.getlist(name) if v]
+    raw = form.get(name, "")
+    if kind == "lines":
+        return [line.strip() for line in raw.splitlines() if line.strip()]
+    raw = raw.strip()
+    return raw or None
+
+
+def _set(data: dict[str, Any], path: str, value: Any) -> None:
+    head, _, rest = path.partition(".")
+    if rest:
+        _set(data.setdefault(head, {}), rest, value)
+    else:
+        data[head] = value
+
+
+def row_count(form: MultiDict, group: Group) -> int:
+    try:
+        return max(0, min(int(form.get(f"{group.name}.{COUNT}", "0")), 60))
+    except ValueError:
+        return 0
+
+
+def read_group(form: MultiDict, group: Group, files: MultiDict | None = None) -> list[dict]:
+    """The group's rows, without removed and empty ones; each row keeps its form index."""
+    rows = []
+    for index in range(row_count(form, group)):
+        prefix = f"{group.name}.{index}."
+        if prefix + REMOVE in form:
+            continue
+        row: dict[str, Any] = {"__index": index}
+        for item in group.fields:
+            row[item.name] = _value(item.kind, form, prefix + item.name)
+        if group.name == "distributions":
+            row["id"] = form.get(prefix + "id") or None
+            upload = files.get(prefix + "file") if files is not None else None
+            row["__file"] = upload if upload is not None and upload.filename else None
+        meaningful = [v for k, v in row.items() if k != "__index" and v not in (None, False, [])]
+        if meaningful:
+            rows.append(row)
+    return rows
+
+
+@dataclass
+class Submission:
+    data: dict[str, Any]
+    rows: dict[str, list[dict]] = field(default_factory=dict)  # group name → rows (with indexes)
+
+
+def read_form(form: MultiDict, files: MultiDict | None, resource_type: str | None) -> Submission:
+    """The API-shaped data of a submitted resource form (sections of `resource_type`)."""
+    data: dict[str, Any] = {}
+    rows: dict[str, list[dict]] = {}
+    for section in sections_for(resource_type):
+        for item in section.items:
+            if isinstance(item, Group):
+                rows[item.name] = read_group(form, item, files)
+                _set(data, item.name, [_clean(r) for r in rows[item.name]])
+            else:
+                _set(data, item.name, _value(item.kind, form, item.name))
+    if resource_type != NORM_TYPE:
+        data["norm"] = None
+    elif not any(v is not None for v in data.get("norm", {}).values()):
+        data["norm"] = None
+    if resource_type not in GOOD_PRACTICE_TYPES:
+        data["good_practice"] = None
+    return Submission(data, rows)
+
+
+def _clean(row: dict) -> dict:
+    return {k: v for k, v in row.items() if not k.startswith("__") and v is not None}
+
+
+# ---------------------------------------------------------------- filling a form from data
+
+
+def values_from_data(data: dict[str, Any]) -> dict[str, Any]:
+    """Flatten API-shaped data into {input name: value} for rendering the form."""
+    out: dict[str, Any] = {}
+
+    def walk(prefix: str, value: Any) -> None:
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                walk(f"{prefix}.{key}" if prefix else key, inner)
+        elif isinstance(value, list) and value and isinstance(value[0], dict):
+            out[f"{prefix}.{COUNT}"] = len(value)
+            for index, inner in enumerate(value):
+                walk(f"{prefix}.{index}", inner)
+        else:
+            out[prefix] = value
+
+    walk("", data)
+    return out
+
+
+def values_from_form(form: MultiDict) -> dict[str, Any]:
+    """What was submitted, as {input name: value} (lists for checkbox groups)."""
+    out: dict[str, Any] = {}
+    for key in form:
+        values = form.getlist(key)
+        out[key] = values if len(values) > 1 else values[0]
+    return out
+
+
+def error_target(path: str, names: set[str]) -> str:
+    """The input an error path belongs to: `good_practice.results.2` → `good_practice.results`."""
+    parts = path.split(".")
+    while parts:
+        candidate = ".".join(parts)
+        if candidate in names:
+            return candidate
+        parts.pop()
+    return "_form"
+
+
+def input_names(resource_type: str | None, counts: dict[str, int]) -> set[str]:
+    names: set[str] = set()
+    for section in sections_for(resource_type):
+        for item in section.items:
+            if isinstance(item, Group):
+                for index in range(counts.get(item.name, 0)):
+                    names.update(f"{item.name}.{index}.{f.name}" for f in item.fields)
+                    names.add(f"{item.name}.{index}.file")
+            else:
+                names.add(item.name)
+    return names
