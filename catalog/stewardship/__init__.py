@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("stewardship", __name__)
 
-from . import views  # noqa: E402,F401
+from . import register_views, views  # noqa: E402,F401
