@@ -22,6 +22,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(verify)
     app.cli.add_command(review_report)
     app.cli.add_command(check_links)
+    app.cli.add_command(import_csv)
     app.cli.add_command(demo)
     app.cli.add_command(token)
     app.cli.add_command(user)
@@ -85,6 +86,34 @@ def check_links() -> None:
     click.echo(f"{len(results)} direcciones revisadas, {len(bad)} con problemas.")
     for result in bad:
         click.echo(f"  {result.url}: {result.error}")
+
+
+@click.command("import-csv")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--publisher", "publisher_slug", required=True, help="Slug de la entidad.")
+@click.option(
+    "--all-or-nothing", is_flag=True, help="No importar nada si alguna fila tiene errores."
+)
+@with_appcontext
+def import_csv(path: str, publisher_slug: str, all_or_nothing: bool) -> None:
+    """Import resources from a CSV or XLSX file (kind read from its content); exit 1 if any
+    row is refused."""
+    from pathlib import Path
+
+    from .services.actors import Actor
+    from .services.bulk_import import import_table
+
+    file = Path(path)
+    try:
+        report = import_table(
+            file.read_bytes(), file.name, Actor.system("cli"), publisher_slug, all_or_nothing
+        )
+    except CatalogError as error:
+        raise click.ClickException(error.message) from error
+    for line in report.lines():
+        click.echo(line)
+    if not report.ok:
+        raise SystemExit(1)
 
 
 @click.command("verify")

@@ -5,14 +5,14 @@ Each function either commits a complete change or rolls back and raises (nothing
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..errors import Conflict, Gone, Invalid, NotFound, PreconditionFailed
+from ..errors import CatalogError, Conflict, Gone, Invalid, NotFound, PreconditionFailed
 from ..extensions import db
 from ..models import DRAFT, PUBLISHED, WITHDRAWN, Publisher, Resource
 from ..models.types import utcnow
@@ -104,33 +104,68 @@ def _set_status(resource: Resource, status: str, reason: str | None = None) -> N
     resource.status = status
 
 
-def create_resource(data: dict[str, Any], actor: Actor, *, trusted: bool = False) -> Resource:
+def create_resource(
+    data: dict[str, Any], actor: Actor, *, trusted: bool = False, summary: str | None = None
+) -> Resource:
     """A new resource from validated data (API schema shape). Status defaults to draft."""
+    _require_publisher(data)
+    with _writing():
+        return _new_resource(data, actor, trusted=trusted, summary=summary)
+
+
+def create_resources(
+    items: Sequence[dict[str, Any]], actor: Actor, *, summaries: Sequence[str] | None = None
+) -> list[Resource]:
+    """Several new resources in ONE transaction: every one is created or none is.
+
+    Each goes the same way as create_resource (authorisation, revision, derived state); the
+    first refusal rolls everything back and is raised with `details["item"]` = its index.
+    """
+    for data in items:
+        _require_publisher(data)
+    created = []
+    with _writing():
+        for index, data in enumerate(items):
+            try:
+                summary = summaries[index] if summaries else None
+                created.append(_new_resource(data, actor, summary=summary))
+            except CatalogError as error:
+                error.details["item"] = index
+                raise
+    return created
+
+
+def _require_publisher(data: dict[str, Any]) -> None:
     if "publisher" not in data:
         raise Invalid({"publisher": ["Indique la entidad que publica el recurso."]})
-    with _writing():
-        _check_references(data, actor)
-        slug = data.get("slug")
-        if slug:
-            if db.session.execute(db.select(Resource.id).where(Resource.slug == slug)).first():
-                raise Invalid({"slug": ["Ya existe un recurso con ese slug."]})
-        else:
-            slug = _unique_slug(data["title"])
-        resource = Resource(
-            slug=slug,
-            type=data["type"],
-            title=data["title"],
-            publisher=find_publisher(data["publisher"]),
-        )
-        if trusted and data.get("uuid"):
-            resource.uuid = data["uuid"]
-        with db.session.no_autoflush:
-            snap.apply(resource, data, partial=False, trusted=trusted)
-        db.session.add(resource)
-        _set_status(resource, data.get("status") or DRAFT, data.get("withdrawn_reason"))
-        resource.updated_at = utcnow()
-        record_revision(resource, actor, "create", None, "Creación del recurso.")
-        refresh_derived(resource)
+
+
+def _new_resource(
+    data: dict[str, Any], actor: Actor, *, trusted: bool = False, summary: str | None = None
+) -> Resource:
+    """Create, record and derive one resource inside the caller's transaction (no commit)."""
+    _check_references(data, actor)
+    slug = data.get("slug")
+    if slug:
+        if db.session.execute(db.select(Resource.id).where(Resource.slug == slug)).first():
+            raise Invalid({"slug": ["Ya existe un recurso con ese slug."]})
+    else:
+        slug = _unique_slug(data["title"])
+    resource = Resource(
+        slug=slug,
+        type=data["type"],
+        title=data["title"],
+        publisher=find_publisher(data["publisher"]),
+    )
+    if trusted and data.get("uuid"):
+        resource.uuid = data["uuid"]
+    with db.session.no_autoflush:
+        snap.apply(resource, data, partial=False, trusted=trusted)
+    db.session.add(resource)
+    _set_status(resource, data.get("status") or DRAFT, data.get("withdrawn_reason"))
+    resource.updated_at = utcnow()
+    record_revision(resource, actor, "create", None, summary or "Creación del recurso.")
+    refresh_derived(resource)
     return resource
 
 

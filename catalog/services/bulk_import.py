@@ -1,0 +1,479 @@
+"""Bulk import of resources from a CSV or XLSX file, row by row, with a per-row report.
+
+Every row is checked with the API's rules (ResourceSchema via `load`) and created through
+services.resources (authorisation, revision, derived state). Two modes:
+
+- "válidas" (default): every valid row is imported, each in its own transaction;
+- "todo o nada" (`all_or_nothing=True`): every row is validated first and, only when none is
+  refused, all are imported in ONE transaction (any late refusal rolls them all back).
+
+The file: first row the column names (see COLUMNS; accents, case and spaces do not matter, the
+API's field names work too), one resource per row; lists (keywords, themes, languages) separated
+by "|"; at most one distribution per row (`distribucion_*` columns); dates AAAA-MM-DD (or
+DD/MM/AAAA). Cells are plain text: a value starting with "=" is stored as typed, never evaluated.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import current_app
+
+from ..api.schemas import ResourceSchema, load
+from ..errors import CatalogError, Invalid, NotFound
+from ..extensions import db
+from ..models import Publisher, Resource
+from ..tabular import Sheet, TableError, csv_bytes, read_table, xlsx_bytes
+from ..text import fold
+from .actors import Actor
+from .resources import create_resource, create_resources, find_publisher
+
+MAX_ROWS = 5000
+MAX_BYTES = 10 * 1024 * 1024
+LIST_SEPARATOR = "|"
+FILE = "archivo"  # the field of problems about the whole file (row 0) or its header (row 1)
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str  # as the template writes it
+    path: str  # API field; "norm.number", "distributions.0.title" for nested ones
+    help: str
+    vocab: str | None = None  # concept scheme whose notations the cell takes
+    is_list: bool = False
+    is_date: bool = False
+    required: bool = False
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("titulo", "title", "Título del recurso (3 a 300 caracteres).", required=True),
+    Column("tipo", "type", "Tipo de recurso.", vocab="resource-types", required=True),
+    Column("descripcion", "description", "Descripción; admite Markdown."),
+    Column("slug", "slug", "Dirección del recurso (opcional: si falta, sale del título)."),
+    Column("estado", "status", "«borrador» (por defecto) o «publicado»."),
+    Column(
+        "dependencia", "publisher", "Slug de la dependencia que publica (por defecto, la entidad)."
+    ),
+    Column("responsable_produccion", "creator", "Slug de la entidad o dependencia que la produjo."),
+    Column("palabras_clave", "keywords", "Palabras clave separadas por «|».", is_list=True),
+    Column(
+        "temas",
+        "themes",
+        "Temas separados por «|»: URI o esquema/notación (datos-gov-co/…, mipg/…, eu-themes/…).",
+        is_list=True,
+    ),
+    Column("fecha_publicacion", "issued", "Fecha de publicación o generación.", is_date=True),
+    Column("fecha_actualizacion", "modified", "Fecha de la última actualización.", is_date=True),
+    Column(
+        "frecuencia", "accrual_periodicity", "Frecuencia de actualización.", vocab="frequencies"
+    ),
+    Column(
+        "fecha_revision", "review_on", "Próxima revisión, si no sigue la frecuencia.", is_date=True
+    ),
+    Column("cobertura_inicio", "temporal_start", "Inicio del periodo que cubre.", is_date=True),
+    Column("cobertura_fin", "temporal_end", "Fin del periodo que cubre.", is_date=True),
+    Column("cobertura_geografica", "spatial", "URI del lugar (por defecto, Bogotá)."),
+    Column("idiomas", "languages", "Idiomas separados por «|».", vocab="languages", is_list=True),
+    Column("licencia", "license", "Licencia.", vocab="licences"),
+    Column(
+        "derechos_acceso",
+        "access_rights",
+        "Pública, clasificada o reservada (Ley 1712).",
+        vocab="access-rights",
+    ),
+    Column("derechos", "rights", "Otras condiciones de uso."),
+    Column("conforme_a", "conforms_to", "URL del estándar o especificación que sigue."),
+    Column(
+        "fundamento_legal", "legal_basis", "Norma que obliga a producir o publicar la información."
+    ),
+    Column("version", "version_label", "Versión (p. ej. 2.0)."),
+    Column("notas_version", "version_notes", "Qué cambió en esta versión."),
+    Column(
+        "medio_soporte",
+        "support_medium",
+        "Medio de conservación o soporte (Ley 1712).",
+        vocab="support-media",
+    ),
+    Column(
+        "categoria_informacion",
+        "information_category",
+        "Categoría de información (Ley 1712).",
+        vocab="information-categories",
+    ),
+    Column("contacto_nombre", "contact_name", "Nombre del punto de contacto (institucional)."),
+    Column("contacto_correo", "contact_email", "Correo institucional de contacto."),
+    Column("norma_numero", "norm.number", "Normas: número."),
+    Column("norma_fecha", "norm.date", "Normas: fecha de expedición.", is_date=True),
+    Column("norma_emisor", "norm.issuer", "Normas: autoridad que la expidió."),
+    Column(
+        "norma_vigencia", "norm.legal_status", "Normas: estado de vigencia.", vocab="legal-status"
+    ),
+    Column("norma_nota_vigencia", "norm.legal_status_note", "Normas: nota sobre la vigencia."),
+    Column(
+        "norma_reemplazada_por", "norm.superseded_by", "Normas: URL de la norma que la reemplaza."
+    ),
+    Column("distribucion_titulo", "distributions.0.title", "Archivo o enlace: título."),
+    Column(
+        "distribucion_descripcion", "distributions.0.description", "Archivo o enlace: descripción."
+    ),
+    Column(
+        "distribucion_url", "distributions.0.access_url", "Archivo o enlace: dirección de acceso."
+    ),
+    Column(
+        "distribucion_descarga",
+        "distributions.0.download_url",
+        "Archivo o enlace: descarga directa.",
+    ),
+    Column(
+        "distribucion_formato",
+        "distributions.0.format",
+        "Archivo o enlace: formato.",
+        vocab="file-types",
+    ),
+    Column(
+        "distribucion_tipo_medio",
+        "distributions.0.media_type",
+        "Archivo o enlace: tipo de medio IANA (p. ej. text/csv).",
+    ),
+    Column(
+        "distribucion_licencia",
+        "distributions.0.license",
+        "Archivo o enlace: licencia, si difiere.",
+        vocab="licences",
+    ),
+)
+STATUSES = {
+    "borrador": "draft",
+    "draft": "draft",
+    "publicado": "published",
+    "publicada": "published",
+    "published": "published",
+}
+_DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[\s\-]+", "_", fold(name))
+
+
+_BY_KEY: dict[str, Column] = {}
+for _column in COLUMNS:
+    _BY_KEY[_key(_column.header)] = _column
+    if "." not in _column.path:
+        _BY_KEY.setdefault(_key(_column.path), _column)
+_BY_PATH = {c.path: c for c in COLUMNS}
+_BY_PATH.update(
+    {"distributions": _BY_PATH["distributions.0.access_url"], "norm": _BY_PATH["norm.number"]}
+)
+
+
+# ------------------------------------------------------------------------------ report
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int  # spreadsheet row: 1 is the header, 0 the file as a whole
+    field: str  # the column's header (FILE for the file)
+    reason: str  # Spanish
+
+
+@dataclass
+class ImportReport:
+    filename: str
+    all_or_nothing: bool
+    kind: str | None = None  # "csv" / "xlsx"
+    encoding: str | None = None
+    total: int = 0  # data rows read (blank rows left out)
+    valid: int = 0  # rows that passed every check
+    imported: list[tuple[int, str]] = field(default_factory=list)  # (row, slug)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def rows(self) -> list[tuple[int, str, str]]:
+        """Every problem as (row, field, reason), in row order."""
+        return [(p.row, p.field, p.reason) for p in sorted(self.problems, key=lambda p: p.row)]
+
+    @property
+    def refused_rows(self) -> list[int]:
+        return sorted({p.row for p in self.problems if p.row > 1})
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {
+            "rows": self.total,
+            "valid": self.valid,
+            "imported": len(self.imported),
+            "refused": len(self.refused_rows),
+        }
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def mode(self) -> str:
+        return "todo o nada" if self.all_or_nothing else "válidas"
+
+    def lines(self) -> list[str]:
+        """The report in Spanish, one line each (the CLI prints them)."""
+        read = f"{self.kind.upper()}" if self.kind else "archivo"
+        if self.encoding:
+            read += f", {self.encoding}"
+        out = [
+            f"{self.filename} ({read}), modo «{self.mode}»: {self.total} filas, "
+            f"{self.valid} válidas, {len(self.imported)} importadas, "
+            f"{len(self.refused_rows)} rechazadas."
+        ]
+        if self.all_or_nothing and self.problems and not self.imported:
+            out.append("No se importó ninguna fila (todo o nada).")
+        for row, name, reason in self.rows:
+            where = "archivo" if row == 0 else f"fila {row}"
+            out.append(f"  {where}, {name}: {reason}")
+        return out
+
+
+# ------------------------------------------------------------------------------ import
+
+
+def import_table(
+    file_bytes: bytes,
+    filename: str,
+    actor: Actor,
+    publisher_slug: str,
+    all_or_nothing: bool = False,
+) -> ImportReport:
+    """Import the resources of a CSV/XLSX into an entity (or unit) and report row by row.
+
+    Raises Forbidden when the actor may not write for the publisher; every other problem
+    (file, header, rows) is in the report.
+    """
+    try:
+        entity = find_publisher(publisher_slug)
+    except Invalid:
+        raise NotFound(f"No existe la entidad «{publisher_slug}».") from None
+    actor.require_edit(entity)
+    report = ImportReport(filename=filename, all_or_nothing=all_or_nothing)
+    try:
+        table = read_table(file_bytes, filename, max_rows=MAX_ROWS, max_bytes=MAX_BYTES)
+    except TableError as error:
+        report.problems.append(Problem(0, FILE, str(error)))
+        return report
+    report.kind, report.encoding, report.total = table.kind, table.encoding, len(table.rows)
+    columns = _header(table.header, report)
+    if report.problems:
+        return report
+    checker = _Checker(entity, actor)
+    valid: list[tuple[int, dict[str, Any]]] = []
+    for number, cells in table.rows:
+        before = len(report.problems)
+        data = checker.row(number, _payload(columns, cells, entity.slug, number, report), report)
+        if data is not None and len(report.problems) == before:
+            valid.append((number, data))
+    report.valid = len(valid)
+    summaries = [f"Importación masiva ({filename}, fila {number})." for number, _ in valid]
+    if all_or_nothing:
+        if report.problems or not valid:
+            db.session.rollback()  # nothing written; end the read transaction
+            return report
+        try:
+            created = create_resources([d for _, d in valid], actor, summaries=summaries)
+        except CatalogError as error:
+            number = valid[error.details.get("item", 0)][0]
+            _add_error(report, number, error)
+            return report
+        report.imported = [(n, r.slug) for (n, _), r in zip(valid, created, strict=True)]
+        return report
+    for (number, data), summary in zip(valid, summaries, strict=True):
+        try:
+            resource = create_resource(data, actor, summary=summary)
+        except CatalogError as error:
+            report.valid -= 1
+            _add_error(report, number, error)
+            continue
+        report.imported.append((number, resource.slug))
+    db.session.rollback()
+    return report
+
+
+def _header(header: list[str], report: ImportReport) -> list[Column | None]:
+    columns: list[Column | None] = []
+    seen: set[str] = set()
+    for name in header:
+        if not name:
+            columns.append(None)
+            continue
+        column = _BY_KEY.get(_key(name))
+        if column is None:
+            report.problems.append(Problem(1, name, "Columna desconocida (vea la plantilla)."))
+        elif column.header in seen:
+            report.problems.append(Problem(1, name, "Columna repetida."))
+        else:
+            seen.add(column.header)
+        columns.append(column)
+    for column in COLUMNS:
+        if column.required and column.header not in seen:
+            report.problems.append(Problem(1, column.header, "Falta esta columna obligatoria."))
+    return columns
+
+
+def _payload(
+    columns: list[Column | None],
+    cells: list[str],
+    entity_slug: str,
+    number: int,
+    report: ImportReport,
+) -> dict[str, Any]:
+    """A row as the API's JSON input (empty cells are left out)."""
+    payload: dict[str, Any] = {"publisher": entity_slug}
+    for position, raw in enumerate(cells):
+        value = raw.strip()
+        if not value:
+            continue
+        column = columns[position] if position < len(columns) else None
+        if column is None:
+            report.problems.append(
+                Problem(
+                    number, f"columna {position + 1}", "Hay un valor en una columna sin nombre."
+                )
+            )
+            continue
+        item: Any = value
+        if column.is_list:
+            item = [part.strip() for part in value.split(LIST_SEPARATOR) if part.strip()]
+        elif column.is_date and (match := _DMY.match(value)):
+            day, month, year = match.groups()
+            item = f"{year}-{int(month):02d}-{int(day):02d}"
+        elif column.path == "status":
+            item = STATUSES.get(fold(value), value)
+        _set(payload, column.path, item)
+    return payload
+
+
+def _set(payload: dict[str, Any], path: str, value: Any) -> None:
+    if path.startswith("distributions.0."):
+        distributions = payload.setdefault("distributions", [{}])
+        distributions[0][path.rsplit(".", 1)[1]] = value
+    elif path.startswith("norm."):
+        payload.setdefault("norm", {})[path.split(".", 1)[1]] = value
+    else:
+        payload[path] = value
+
+
+class _Checker:
+    """The API's rules for one row, plus what the service would refuse (checked up front so
+    an all-or-nothing import reports every bad row, not only the first)."""
+
+    def __init__(self, entity: Publisher, actor: Actor):
+        self.entity, self.actor = entity, actor
+        family = db.session.execute(
+            db.select(Publisher).where(Publisher.id.in_(entity.family_ids))
+        ).scalars()
+        self.family = {p.slug: p for p in family}
+        self.known: dict[str, bool] = {}
+        self.slugs: dict[str, int] = {}  # slug → the row that claims it
+
+    def row(
+        self, number: int, payload: dict[str, Any], report: ImportReport
+    ) -> dict[str, Any] | None:
+        """The validated data of a row, or None (its problems go to the report)."""
+        if payload.get("status") not in (None, "draft", "published"):
+            report.problems.append(Problem(number, "estado", "Use «borrador» o «publicado»."))
+            payload.pop("status")
+        try:
+            data = load(ResourceSchema(), payload)
+        except Invalid as error:
+            _add_error(report, number, error)
+            return None
+        self._references(number, data, report)
+        return data
+
+    def _references(self, number: int, data: dict[str, Any], report: ImportReport) -> None:
+        publisher = self.family.get(data["publisher"])
+        if publisher is None:
+            reason = f"No es «{self.entity.name}» ni una de sus dependencias."
+            report.problems.append(Problem(number, "dependencia", reason))
+        elif not self.actor.can_edit(publisher):
+            reason = f"No tiene permiso para publicar en «{publisher.display_name}»."
+            report.problems.append(Problem(number, "dependencia", reason))
+        creator = data.get("creator")
+        if creator and not self._exists(creator):
+            reason = "No existe una entidad o dependencia con ese identificador."
+            report.problems.append(Problem(number, "responsable_produccion", reason))
+        slug = data.get("slug")
+        if slug:
+            if slug in self.slugs:
+                reason = f"Se repite en la fila {self.slugs[slug]}."
+                report.problems.append(Problem(number, "slug", reason))
+            elif db.session.execute(db.select(Resource.id).where(Resource.slug == slug)).first():
+                report.problems.append(
+                    Problem(number, "slug", "Ya existe un recurso con ese slug.")
+                )
+            self.slugs.setdefault(slug, number)
+
+    def _exists(self, slug: str) -> bool:
+        if slug not in self.known:
+            found = db.session.execute(db.select(Publisher.id).where(Publisher.slug == slug))
+            self.known[slug] = found.first() is not None
+        return self.known[slug]
+
+
+def _add_error(report: ImportReport, number: int, error: CatalogError) -> None:
+    if isinstance(error, Invalid) and error.fields:
+        for path, reasons in error.fields.items():
+            for reason in reasons:
+                report.problems.append(Problem(number, _column_for(path), reason))
+    else:
+        report.problems.append(Problem(number, "fila", error.message))
+
+
+def _column_for(path: str) -> str:
+    """The column a field path of the API's errors comes from ("keywords.2" → palabras_clave)."""
+    parts = path.split(".")
+    while parts:
+        column = _BY_PATH.get(".".join(parts))
+        if column is not None:
+            return column.header
+        parts.pop()
+    return "fila" if path == "_schema" else path
+
+
+# ------------------------------------------------------------------------------ templates
+
+
+def template_csv() -> bytes:
+    """The import template as CSV: the column names, ready to fill in."""
+    return csv_bytes([c.header for c in COLUMNS], [])
+
+
+def template_xlsx() -> bytes:
+    """The import template as XLSX: a sheet to fill in, one explaining each column, one listing
+    the accepted values of the controlled columns."""
+    vocab = current_app.extensions["vocab"]
+    help_rows: list[Sequence[str]] = [
+        (
+            c.header,
+            "sí" if c.required else "no",
+            c.help + (" AAAA-MM-DD o DD/MM/AAAA." if c.is_date else ""),
+            c.path,
+        )
+        for c in COLUMNS
+    ]
+    values: list[Sequence[str]] = [
+        (c.header, concept.notation, concept.label("es"))
+        for c in COLUMNS
+        if c.vocab
+        for concept in vocab[c.vocab]
+    ]
+    return xlsx_bytes(
+        Sheet("Recursos", [c.header for c in COLUMNS], []),
+        Sheet(
+            "Columnas",
+            ["Columna", "Obligatoria", "Cómo llenarla", "Campo de la API"],
+            help_rows,
+            [26, 12, 80, 32],
+        ),
+        Sheet("Valores", ["Columna", "Valor", "Significado"], values, [26, 34, 60]),
+    )
