@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: help run test test-sqlite lint demo bench clean
+.PHONY: help run test test-sqlite lint demo bench translations clean
 
 help:  ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -35,6 +35,13 @@ demo: $(STAMP)  ## create the schema and load the demo district
 
 bench: $(STAMP)  ## performance benchmarks (prints numbers and ratios)
 	$(PY) -m benchmarks.run
+
+translations: $(STAMP)  ## extract page texts, update the English catalog, compile the .mo
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --sort-by-file \
+		--project "Catálogo de Gestión Pública Distrital" -o catalog/translations/messages.pot .
+	$(VENV)/bin/pybabel update -i catalog/translations/messages.pot -d catalog/translations \
+		--no-fuzzy-matching
+	$(VENV)/bin/pybabel compile -d catalog/translations --statistics
 
 clean:  ## remove the virtualenv and local data
 	rm -rf $(VENV) instance

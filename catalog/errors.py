@@ -7,11 +7,13 @@ from typing import Any
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from .i18n import N_
+
 
 class CatalogError(Exception):
     status = 400
     code = "error"
-    default_message = "La solicitud no es válida."
+    default_message = N_("La solicitud no es válida.")
 
     def __init__(self, message: str | None = None, **details: Any):
         super().__init__(message or self.default_message)
@@ -27,37 +29,37 @@ class BadRequest(CatalogError):
 class Unauthorized(CatalogError):
     status = 401
     code = "unauthorized"
-    default_message = "Se requiere autenticación: envíe un token en Authorization: Bearer …"
+    default_message = N_("Se requiere autenticación: envíe un token en Authorization: Bearer …")
 
 
 class Forbidden(CatalogError):
     status = 403
     code = "forbidden"
-    default_message = "No tiene permiso para modificar recursos de esta entidad."
+    default_message = N_("No tiene permiso para modificar recursos de esta entidad.")
 
 
 class NotFound(CatalogError):
     status = 404
     code = "not_found"
-    default_message = "No se encontró lo que busca."
+    default_message = N_("No se encontró lo que busca.")
 
 
 class Conflict(CatalogError):
     status = 409
     code = "conflict"
-    default_message = "El recurso fue modificado por otra persona."
+    default_message = N_("El recurso fue modificado por otra persona.")
 
 
 class Gone(CatalogError):
     status = 410
     code = "gone"
-    default_message = "Este recurso fue retirado del catálogo."
+    default_message = N_("Este recurso fue retirado del catálogo.")
 
 
 class PreconditionFailed(CatalogError):
     status = 412
     code = "precondition_failed"
-    default_message = (
+    default_message = N_(
         "La versión indicada en If-Match ya no es la actual: otra persona guardó cambios."
     )
 
@@ -67,7 +69,7 @@ class Invalid(CatalogError):
 
     status = 422
     code = "invalid"
-    default_message = "Los datos enviados no son válidos."
+    default_message = N_("Los datos enviados no son válidos.")
 
     def __init__(self, fields: dict[str, list[str]] | None = None, message: str | None = None):
         super().__init__(message, fields=fields or {})
@@ -117,17 +119,17 @@ def error_response(error: CatalogError) -> Response | tuple:
 
 
 _HTTP_MESSAGES = {
-    400: "La solicitud no es válida.",
-    401: "Se requiere autenticación.",
-    403: "No tiene permiso para hacer esto.",
-    404: "No se encontró la página que busca.",
-    405: "Método no permitido.",
-    406: "No podemos responder en el formato pedido.",
-    410: "Este contenido fue retirado.",
-    413: "El envío es demasiado grande.",
-    415: "Tipo de contenido no admitido.",
-    429: "Demasiadas solicitudes; intente más tarde.",
-    500: "Error interno del servidor.",
+    400: N_("La solicitud no es válida."),
+    401: N_("Se requiere autenticación."),
+    403: N_("No tiene permiso para hacer esto."),
+    404: N_("No se encontró la página que busca."),
+    405: N_("Método no permitido."),
+    406: N_("No podemos responder en el formato pedido."),
+    410: N_("Este contenido fue retirado."),
+    413: N_("El envío es demasiado grande."),
+    415: N_("Tipo de contenido no admitido."),
+    429: N_("Demasiadas solicitudes; intente más tarde."),
+    500: N_("Error interno del servidor."),
 }
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import func, literal_column, select, table, text
 
 from ..errors import BadRequest
 from ..extensions import db
+from ..i18n import N_
 from ..markdown import markdown_to_text
 from ..models import PUBLISHED, Distribution, Publisher, Resource, ResourceTheme
 from ..text import fold
@@ -36,19 +37,21 @@ class SearchParams:
     def parse(cls, args) -> SearchParams:
         q = " ".join((args.get("q") or "").split())
         if len(q) > MAX_QUERY:
-            raise BadRequest(f"La búsqueda es demasiado larga (máximo {MAX_QUERY} caracteres).")
+            raise BadRequest(
+                N_("La búsqueda es demasiado larga (máximo %(max)s caracteres).", max=MAX_QUERY)
+            )
         sort = args.get("orden") or ("relevancia" if q else "fecha")
         if sort not in SORTS:
-            raise BadRequest("Orden desconocido: use relevancia, fecha o titulo.")
+            raise BadRequest(N_("Orden desconocido: use relevancia, fecha o titulo."))
         try:
             page = int(args.get("pagina") or 1)
         except ValueError:
-            raise BadRequest("La página debe ser un número.") from None
+            raise BadRequest(N_("La página debe ser un número.")) from None
         if page < 1:
-            raise BadRequest("La página debe ser 1 o mayor.")
+            raise BadRequest(N_("La página debe ser 1 o mayor."))
         filters = {k: args[k].strip() for k in FACET_PARAMS if (args.get(k) or "").strip()}
         if "anio" in filters and not filters["anio"].isdigit():
-            raise BadRequest("El año debe ser un número, por ejemplo 2024.")
+            raise BadRequest(N_("El año debe ser un número, por ejemplo 2024."))
         return cls(q=q, filters=filters, sort=sort, page=page)
 
     @property
@@ -145,7 +148,7 @@ def _conditions(params: SearchParams, vocab, skip: str | None = None) -> list:
                 select(Publisher).where(Publisher.slug == value)
             ).scalar_one_or_none()
             if publisher is None:
-                raise BadRequest("Entidad desconocida.")
+                raise BadRequest(N_("Entidad desconocida."))
             ids = publisher.family_ids
             out.append(Resource.publisher_id.in_(ids))
         elif key == "tipo":
@@ -154,7 +157,7 @@ def _conditions(params: SearchParams, vocab, skip: str | None = None) -> list:
             scheme = "datos-gov-co" if key == "categoria" else "mipg"
             concept = vocab[scheme].get(value) if scheme in vocab else None
             if concept is None:
-                raise BadRequest("Tema desconocido.")
+                raise BadRequest(N_("Tema desconocido."))
             uris = [concept.uri]
             if scheme == "mipg":  # a dimension includes its policies
                 uris += [c.uri for c in vocab[scheme].concepts if c.broader == concept.uri]

@@ -15,11 +15,17 @@ from typing import Any
 from flask import current_app
 
 from ..extensions import db
+from ..i18n import N_
 from ..models import LinkCheck, Resource
 from ..rdf.mapping import distribution_urls
 
 MAXIMUM = 405
-BANDS = ((351, "Excelente"), (221, "Bueno"), (121, "Suficiente"), (0, "Deficiente"))
+BANDS = (
+    (351, N_("Excelente")),
+    (221, N_("Bueno")),
+    (121, N_("Suficiente")),
+    (0, N_("Deficiente")),
+)
 
 
 def band(points: int) -> str:

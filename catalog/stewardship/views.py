@@ -6,6 +6,7 @@ from flask import jsonify, render_template
 
 from .. import urls
 from ..extensions import db
+from ..i18n import N_
 from ..models import ChainHead
 from . import bp
 
@@ -52,7 +53,7 @@ def reviews_feed(slug: str, fmt: str):
         db.select(Publisher).where(Publisher.slug == slug)
     ).scalar_one_or_none()
     if publisher is None:
-        raise NotFound("No existe una entidad con ese identificador.")
+        raise NotFound(N_("No existe una entidad con ese identificador."))
     items = due_reviews(publisher)
     self_url = urls.absolute(f"/feeds/revisiones/{slug}.{fmt}")
     fg = FeedGenerator()

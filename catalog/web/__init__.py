@@ -14,7 +14,10 @@ babel = Babel()
 
 def init_web(app: Flask) -> None:
     """Template helpers, CSRF on forms (not the token API), Babel, and the public blueprint."""
-    babel.init_app(app, locale_selector=lambda: "es")
+    from ..i18n import init_i18n, select_locale
+
+    babel.init_app(app, default_locale="es", locale_selector=select_locale)
+    init_i18n(app)
     csrf.init_app(app)
     helpers.register(app)
 

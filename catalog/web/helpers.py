@@ -1,4 +1,5 @@
-"""Jinja filters and globals: vocabulary labels, dates in Spanish, safe Markdown, schema.org."""
+"""Jinja filters and globals: vocabulary labels, dates and numbers in the page's language (es_CO
+or English), safe Markdown, schema.org."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import Flask, current_app
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date, format_datetime, format_decimal
 from markupsafe import Markup
 
 from .. import urls
+from ..i18n import current_language
 from ..markdown import markdown_to_text, render_markdown
 from ..text import truncate
 
@@ -20,14 +22,19 @@ def vocab():
 
 
 def concept_label(scheme: str, notation: str | None) -> str:
-    """The Spanish label of a notation in a scheme (the notation itself if unknown)."""
+    """The label of a notation in the page's language (the notation itself if unknown)."""
     if not notation:
         return ""
     if scheme in vocab():
         concept = vocab()[scheme].get(notation)
         if concept is not None:
-            return concept.label("es")
+            return concept.label(current_language())
     return notation
+
+
+def label(concept_or_scheme: Any) -> str:
+    """A concept's (or scheme's) label in the page's language."""
+    return concept_or_scheme.label(current_language()) if concept_or_scheme else ""
 
 
 def concept(scheme: str, notation: str | None):
@@ -38,24 +45,40 @@ def concept(scheme: str, notation: str | None):
 
 def uri_label(uri: str | None) -> str:
     found = vocab().concept(uri) if uri else None
-    return found.label("es") if found else (uri or "")
+    return found.label(current_language()) if found else (uri or "")
+
+
+# (long date, short date, date and time) per language: "3 de marzo de 2025" / "March 3, 2025"
+DATE_PATTERNS = {
+    "es": ("d 'de' MMMM 'de' y", "dd/MM/y", "d 'de' MMMM 'de' y, HH:mm"),
+    "en": ("MMMM d, y", "MMM d, y", "MMMM d, y, h:mm a"),
+}
 
 
 def fecha(value: date | datetime | None, style: str = "long") -> str:
+    """A date (or date and time, in Bogotá) as the page's language writes it."""
     if value is None:
         return ""
+    long, short, with_time = DATE_PATTERNS.get(current_language(), DATE_PATTERNS["es"])
     if isinstance(value, datetime):
-        return format_datetime(value, "d 'de' MMMM 'de' y, HH:mm")
-    return format_date(value, "d 'de' MMMM 'de' y" if style == "long" else "dd/MM/y")
+        return format_datetime(value, with_time)
+    return format_date(value, long if style == "long" else short)
+
+
+def number(value: int | float | None) -> str:
+    """A number with the page's separators: 1.234,5 in Spanish (Colombia), 1,234.5 in English."""
+    return "" if value is None else format_decimal(value)
 
 
 def human_size(size: int | None) -> str:
+    """A byte size in the page's number format: '1,5 MB' / '1.5 MB'."""
     if size is None:
         return ""
     value = float(size)
     for unit in ("bytes", "KB", "MB", "GB"):
         if value < 1024 or unit == "GB":
-            return f"{value:,.0f} {unit}" if unit == "bytes" else f"{value:,.1f} {unit}"
+            pattern = "#,##0" if unit == "bytes" else "#,##0.0"
+            return f"{format_decimal(value, format=pattern)} {unit}"
         value /= 1024
     return str(size)
 
@@ -73,6 +96,8 @@ def register(app: Flask) -> None:
         plain=markdown_to_text,
         fecha=fecha,
         size=human_size,
+        number=number,
+        label=label,
         truncate_words=truncate,
         json_script=json_script,
         dict_without=lambda d, *keys: {k: v for k, v in d.items() if k not in keys},

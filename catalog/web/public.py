@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from .. import urls
 from ..errors import Gone, NotFound
 from ..extensions import db
+from ..i18n import N_, current_language
 from ..models import PUBLISHED, WITHDRAWN, Publisher, Resource
 from ..rdf.formats import FORMATS, negotiate, rdf_response
 from ..rdf.mapping import DcatMapper, resource_to_graph
@@ -28,10 +30,10 @@ def _public_resource(slug: str) -> Resource:
         db.select(Resource).where(Resource.slug == slug)
     ).scalar_one_or_none()
     if resource is None or resource.status not in (PUBLISHED, WITHDRAWN):
-        raise NotFound("No existe un recurso publicado con esa dirección.")
+        raise NotFound(N_("No existe un recurso publicado con esa dirección."))
     if resource.status == WITHDRAWN:
         raise Gone(
-            "Este recurso fue retirado del catálogo.",
+            N_("Este recurso fue retirado del catálogo."),
             reason=resource.withdrawn_reason,
             title=resource.title,
         )
@@ -43,7 +45,7 @@ def _publisher(slug: str) -> Publisher:
         db.select(Publisher).where(Publisher.slug == slug)
     ).scalar_one_or_none()
     if publisher is None:
-        raise NotFound("No existe una entidad con esa dirección.")
+        raise NotFound(N_("No existe una entidad con esa dirección."))
     return publisher
 
 
@@ -119,7 +121,8 @@ def resource_page(slug: str):
             schema_org=schemaorg.dataset(resource),
         )
     )
-    response = _conditional(response, resource, "html")
+    # the page's language is part of the representation: a Spanish copy never answers English
+    response = _conditional(response, resource, f"html-{current_language()}")
     response.headers["Vary"] = "Accept"
     response.headers["Link"] = ", ".join(
         f"<{urls.absolute(url_for('public.resource_rdf', slug=slug, ext=e))}>; "
@@ -160,7 +163,7 @@ def distribution_id(uuid: str):
         db.select(Distribution).where(Distribution.uuid == uuid)
     ).scalar_one_or_none()
     if dist is None:
-        raise NotFound("No existe esa distribución.")
+        raise NotFound(N_("No existe esa distribución."))
     resource = _public_resource(dist.resource.slug)
     return redirect(url_for("public.resource_page", slug=resource.slug) + f"#d-{uuid}", 303)
 
@@ -213,14 +216,38 @@ def catalog_id():
 
 
 FACET_TITLES = {
-    "entidad": "Entidad",
-    "tipo": "Tipo de recurso",
-    "categoria": "Categoría (datos.gov.co)",
-    "politica": "Política de MIPG",
-    "formato": "Formato",
-    "anio": "Año de publicación",
-    "licencia": "Licencia",
+    "entidad": _l("Entidad"),
+    "tipo": _l("Tipo de recurso"),
+    "categoria": _l("Categoría (datos.gov.co)"),
+    "politica": _l("Política de MIPG"),
+    "formato": _l("Formato"),
+    "anio": _l("Año de publicación"),
+    "licencia": _l("Licencia"),
 }
+# facets whose values are vocabulary concepts, labelled in the page's language
+FACET_SCHEMES = {
+    "tipo": "resource-types",
+    "categoria": "datos-gov-co",
+    "politica": "mipg",
+    "formato": "file-types",
+    "licencia": "licences",
+}
+
+
+def _localised_facets(facets: dict[str, list[dict]]) -> dict[str, list[dict]]:
+    """The search service labels concepts in Spanish; pages show the reader's language (on
+    copies: the service may remember its results)."""
+    language = current_language()
+    if language == "es":
+        return facets
+    vocab = current_app.extensions["vocab"]
+
+    def label(key: str, item: dict) -> str:
+        scheme = FACET_SCHEMES.get(key)
+        concept = vocab[scheme].get(item["value"]) if scheme in vocab else None
+        return concept.label(language) if concept is not None else item["label"]
+
+    return {key: [{**i, "label": label(key, i)} for i in items] for key, items in facets.items()}
 
 
 @bp.get("/buscar")
@@ -230,9 +257,13 @@ def search_page():
     params = SearchParams.parse(request.args)
     result = search(params)
     if params.page > result.pages and params.page > 1:
-        raise NotFound("Esa página de resultados no existe.")
+        raise NotFound(N_("Esa página de resultados no existe."))
     return render_template(
-        "public/search.html", result=result, params=params, facet_titles=FACET_TITLES
+        "public/search.html",
+        result=result,
+        facets=_localised_facets(result.facets),
+        params=params,
+        facet_titles=FACET_TITLES,
     )
 
 
@@ -248,10 +279,10 @@ def theme_page(scheme: str, notation: str):
 
     vocab = current_app.extensions["vocab"]
     if scheme not in THEME_FILTER or scheme not in vocab:
-        raise NotFound("No existe ese esquema de temas.")
+        raise NotFound(N_("No existe ese esquema de temas."))
     concept = vocab[scheme].get(notation)
     if concept is None:
-        raise NotFound("No existe ese tema.")
+        raise NotFound(N_("No existe ese tema."))
     try:
         page = max(1, int(request.args.get("pagina", 1)))
     except ValueError:
@@ -279,21 +310,14 @@ def about():
 @bp.get("/archivos/<uuid>/<path:name>")
 def hosted_file(uuid: str, name: str):
     """A file the catalog hosts for a published resource (stored under CATALOG_FILES_DIR)."""
-    from flask import send_from_directory
-
     from ..models import Distribution
 
     dist = db.session.execute(
         db.select(Distribution).where(Distribution.uuid == uuid)
     ).scalar_one_or_none()
     if dist is None or not dist.file_key:
-        raise NotFound("No existe ese archivo.")
+        raise NotFound(N_("No existe ese archivo."))
     _public_resource(dist.resource.slug)  # 404 for drafts, 410 when withdrawn
-    return send_from_directory(
-        current_app.config["CATALOG_FILES_DIR"],
-        dist.file_key,
-        as_attachment=True,
-        download_name=dist.file_name or name,
-        mimetype=dist.media_type or None,
-        max_age=3600,
-    )
+    from .files import send_hosted_file
+
+    return send_hosted_file(dist, max_age=3600)
