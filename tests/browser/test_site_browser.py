@@ -169,6 +169,35 @@ def test_pages_have_no_accessibility_violations(site, page, shared_demo, path):
     assert axe_violations(page) == []
 
 
+@pytest.mark.parametrize("path", ["/", "/buscar?q=gestion&tipo=guia&entidad=secretaria-general"])
+def test_english_pages_have_no_accessibility_violations(site, browser, path):
+    context = browser.new_context(locale="en-US")  # the browser asks for English
+    page = context.new_page()
+    response = page.goto(site + path)
+    assert response.status == 200
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.get_by_role("link", name="Skip to content").count() == 1
+    assert axe_violations(page) == []
+    context.close()
+
+
+def test_language_switch_is_a_link_that_is_remembered(site, browser):
+    context = browser.new_context(locale="es-CO", java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site + "/buscar?q=gestion")
+    page.get_by_role("link", name="English").click()
+    page.wait_for_url("**lang=en*")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert "q=gestion" in page.url
+    page.get_by_role("link", name="Open data").click()
+    assert page.locator("html").get_attribute("lang") == "en"
+    heading = page.get_by_role("heading", level=1).inner_text()
+    assert heading == "About the catalog and its open data"
+    page.get_by_role("link", name="Español").click()
+    assert page.locator("html").get_attribute("lang") == "es"
+    context.close()
+
+
 def test_keyboard_reaches_content_first(site, page):
     page.goto(site + "/")
     page.keyboard.press("Tab")
