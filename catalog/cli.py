@@ -204,28 +204,50 @@ def user() -> None:
 
 
 @user.command("create")
-@click.option("--email", required=True)
+@click.argument("email_arg", metavar="EMAIL", required=False)
+@click.option("--email", default=None, help="El correo (o como primer argumento).")
 @click.option("--name", default="")
-@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 @click.option("--admin", is_flag=True, help="Administrador de todo el catálogo.")
 @click.option("--publisher", "publisher_slug", default=None)
 @click.option("--role", type=click.Choice(["editor", "admin"]), default="editor")
 @with_appcontext
 def user_create(
-    email: str, name: str, password: str, admin: bool, publisher_slug: str | None, role: str
+    email_arg: str | None,
+    email: str | None,
+    name: str,
+    admin: bool,
+    publisher_slug: str | None,
+    role: str,
 ) -> None:
-    """Create a user (optionally a member of a publisher)."""
+    """Create a user (optionally a member of a publisher). The password is read from standard
+    input when it is not a terminal (`echo … | catalog user create …`), else asked twice."""
+    import sys
+
     from .services.accounts import create_user
 
-    created = create_user(
-        email=email,
-        name=name,
-        password=password,
-        is_admin=admin,
-        publisher_slug=publisher_slug,
-        role=role,
-    )
-    click.echo(f"Usuario {created.email} creado.")
+    address = email_arg or email
+    if not address:
+        raise click.UsageError("Indique el correo: catalog user create EMAIL [--admin]")
+    if sys.stdin.isatty():
+        password = click.prompt("Contraseña", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        created = create_user(
+            email=address,
+            name=name,
+            password=password,
+            is_admin=admin,
+            publisher_slug=publisher_slug,
+            role=role,
+        )
+    except CatalogError as error:
+        details = "; ".join(
+            f"{field}: {' '.join(messages)}"
+            for field, messages in getattr(error, "fields", {}).items()
+        )
+        raise click.ClickException(details or error.message) from error
+    click.echo(f"Usuario {created.email} creado{' (administrador)' if admin else ''}.")
 
 
 def main() -> None:

@@ -61,10 +61,26 @@ def publisher_out(publisher: Publisher) -> dict[str, Any]:
     return _publisher.dump(publisher)
 
 
-def resource_out(resource: Resource) -> dict[str, Any]:
-    """The resource's data (as it is sent in) plus read-only metadata and links."""
+def public_collaborators(practice: dict[str, Any] | None) -> None:
+    """Ley 1581: a collaborator's phone is never public; name and e-mail only when the
+    publisher marked them public (the rest of the row is dropped)."""
+    if not practice or not practice.get("collaborators"):
+        return
+    practice["collaborators"] = [
+        {k: v for k, v in c.items() if k != "phone"}
+        for c in practice["collaborators"]
+        if c.get("show_publicly")
+    ]
+
+
+def resource_out(resource: Resource, *, private: bool = False) -> dict[str, Any]:
+    """The resource's data (as it is sent in) plus read-only metadata and links.
+
+    `private` (the resource's own publishers) keeps the collaborators' personal data."""
     data = snapshot(resource)
     data.pop("uuid", None)
+    if not private:
+        public_collaborators(data.get("good_practice"))
     hosted = {d.uuid: d for d in resource.distributions}
     for item in data["distributions"]:
         dist = hosted[item["id"]]
@@ -74,5 +90,9 @@ def resource_out(resource: Resource) -> dict[str, Any]:
     return {**_meta.dump(resource), **data}
 
 
-def revision_out(revision: Revision) -> dict[str, Any]:
-    return _revision.dump(revision)
+def revision_out(revision: Revision, *, private: bool = False) -> dict[str, Any]:
+    out = _revision.dump(revision)
+    if not private and "good_practice" in (out.get("changes") or {}):
+        for side in out["changes"]["good_practice"]:
+            public_collaborators(side)
+    return out

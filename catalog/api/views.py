@@ -36,6 +36,11 @@ def _with_etag(body: dict, resource: Resource, status: int = 200) -> Response:
     return response
 
 
+def _private(resource: Resource, actor: Actor | None) -> bool:
+    """May this reader see the resource's personal data (its collaborators' contacts)?"""
+    return actor is not None and actor.can_edit(resource.publisher)
+
+
 def _readable(resource: Resource, actor: Actor | None) -> None:
     """Published resources are public; drafts only for those who may edit them."""
     if resource.status == PUBLISHED:
@@ -144,7 +149,8 @@ def list_resources():
         next_url = url_for(
             "api.list_resources", cursor=encode_cursor(rows[-1].id), _external=True, **args
         )
-    return jsonify({"items": [resource_out(r) for r in rows], "next": next_url})
+    items = [resource_out(r, private=_private(r, actor)) for r in rows]
+    return jsonify({"items": items, "next": next_url})
 
 
 @bp.post("/resources")
@@ -152,7 +158,7 @@ def create_resource():
     actor = required_actor()
     data = load(ResourceSchema(), _json_body())
     resource = service.create_resource(data, actor)
-    response = _with_etag(resource_out(resource), resource, 201)
+    response = _with_etag(resource_out(resource, private=True), resource, 201)
     response.headers["Location"] = url_for("api.get_resource", slug=resource.slug, _external=True)
     return response
 
@@ -160,8 +166,9 @@ def create_resource():
 @bp.get("/resources/<slug>")
 def get_resource(slug: str):
     resource = service.get_resource(slug)
-    _readable(resource, optional_actor())
-    return _with_etag(resource_out(resource), resource)
+    actor = optional_actor()
+    _readable(resource, actor)
+    return _with_etag(resource_out(resource, private=_private(resource, actor)), resource)
 
 
 def _update(slug: str, *, partial: bool):
@@ -172,7 +179,7 @@ def _update(slug: str, *, partial: bool):
     resource = service.update_resource(
         resource, data, actor, partial=partial, expected_etag=request.headers.get("If-Match")
     )
-    return _with_etag(resource_out(resource), resource)
+    return _with_etag(resource_out(resource, private=True), resource)
 
 
 @bp.put("/resources/<slug>")
@@ -199,7 +206,7 @@ def withdraw_resource(slug: str):
         reason=data["reason"],
         expected_etag=request.headers.get("If-Match"),
     )
-    return _with_etag(resource_out(resource), resource)
+    return _with_etag(resource_out(resource, private=True), resource)
 
 
 @bp.post("/resources/<slug>/publish")
@@ -218,14 +225,16 @@ def _status(slug: str, status: str):
     resource = service.change_status(
         resource, status, actor, expected_etag=request.headers.get("If-Match")
     )
-    return _with_etag(resource_out(resource), resource)
+    return _with_etag(resource_out(resource, private=True), resource)
 
 
 @bp.get("/resources/<slug>/history")
 def resource_history(slug: str):
     resource = service.get_resource(slug)
-    _readable(resource, optional_actor())
-    return jsonify({"items": [revision_out(r) for r in revisions_of(resource)]})
+    actor = optional_actor()
+    _readable(resource, actor)
+    private = _private(resource, actor)
+    return jsonify({"items": [revision_out(r, private=private) for r in revisions_of(resource)]})
 
 
 # ------------------------------------------------------------------ distributions
@@ -280,6 +289,53 @@ def add_distribution(slug: str):
         return [*items, data], None
 
     resource, _ = _change_distributions(slug, change)
+    created = resource.distributions[-1]
+    out = next(d for d in resource_out(resource)["distributions"] if d["id"] == created.uuid)
+    response = _with_etag(out, resource, 201)
+    response.headers["Location"] = url_for(
+        "api.get_distribution", slug=slug, dist_id=created.uuid, _external=True
+    )
+    return response
+
+
+@bp.post("/resources/<slug>/files")
+def upload_file(slug: str):
+    """Host a file (multipart/form-data: `file`, optional `title`) as a new distribution."""
+    from ..services import files
+
+    actor = required_actor()
+    resource = service.get_resource(slug)
+    actor.require_edit(resource.publisher)
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise Invalid({"file": ["Envíe el archivo en el campo «file» (multipart/form-data)."]})
+    title = (request.form.get("title") or "").strip()
+    if title:
+        data = load(DistributionSchema(), {"title": title, "id": "nuevo"})
+        title = data["title"]
+    stored = files.store_upload(upload.stream, upload.filename, "file")
+    items = snap.snapshot(resource)["distributions"]
+    new = {
+        "title": title or stored.file_name,
+        "media_type": stored.media_type,
+        "format": stored.format,
+        "file_key": stored.file_key,
+        "file_name": stored.file_name,
+        "checksum_sha256": stored.checksum_sha256,
+        "byte_size": stored.byte_size,
+    }
+    try:
+        resource = service.update_resource(
+            resource,
+            {"distributions": [*items, new]},
+            actor,
+            partial=True,
+            expected_etag=request.headers.get("If-Match"),
+            trusted=True,
+        )
+    except BaseException:
+        files.discard(stored)
+        raise
     created = resource.distributions[-1]
     out = next(d for d in resource_out(resource)["distributions"] if d["id"] == created.uuid)
     response = _with_etag(out, resource, 201)

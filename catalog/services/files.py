@@ -138,8 +138,10 @@ def content_matches(kind: FileKind, path: Path, head: bytes) -> bool:
         return head.startswith(_OLE)
     if kind.format in _OOXML_PART:
         names = _zip_names(path) if head.startswith(b"PK\x03\x04") else None
-        return bool(names) and "[Content_Types].xml" in names and any(
-            n.startswith(_OOXML_PART[kind.format]) for n in names
+        return (
+            bool(names)
+            and "[Content_Types].xml" in names
+            and any(n.startswith(_OOXML_PART[kind.format]) for n in names)
         )
     if kind.format in ("ods", "odt", "odp"):
         return head.startswith(b"PK\x03\x04") and _odf_mimetype(path) == kind.media_type
@@ -174,9 +176,7 @@ def store_upload(stream: IO[bytes], filename: str, field: str = "archivo") -> St
             while chunk := stream.read(CHUNK):
                 size += len(chunk)
                 if size > limit:
-                    raise Invalid(
-                        {field: [f"El archivo supera el tamaño máximo de {_mb(limit)}."]}
-                    )
+                    raise Invalid({field: [f"El archivo supera el tamaño máximo de {_mb(limit)}."]})
                 if len(head) < CHUNK:
                     head += chunk[: CHUNK - len(head)]
                 digest.update(chunk)

@@ -146,7 +146,9 @@ def account():
     status = 200
     if form.validate_on_submit():
         try:
-            accounts.change_password(current_user, form.current.data, form.new.data, form.confirm.data)
+            accounts.change_password(
+                current_user, form.current.data, form.new.data, form.confirm.data
+            )
         except Invalid as error:
             for name, messages in error.fields.items():
                 getattr(form, name).errors = list(messages)

@@ -117,7 +117,11 @@ def _field_change(label: str, field: Field | None, old: Any, new: Any) -> Change
     long_text = field is not None and field.kind in ("markdown", "textarea")
     if long_text and isinstance(old, str) and isinstance(new, str) and old and new:
         left, right = word_diff(old, new)
-        return Change(label, Markup(f'<div class="text">{left}</div>'), Markup(f'<div class="text">{right}</div>'))
+        return Change(
+            label,
+            Markup(f'<div class="text">{left}</div>'),
+            Markup(f'<div class="text">{right}</div>'),
+        )
     return Change(label, _show(field, old), _show(field, new))
 
 
@@ -152,7 +156,9 @@ def _group_changes(group: Group, old: list | None, new: list | None) -> list[Cha
             if comparable_a == comparable_b:
                 continue
             title = (b or a or {}).get("title") or (b or a or {}).get("file_name") or "sin título"
-            out.append(Change(f"{group.label}: «{title}»", _row_text(group, a), _row_text(group, b)))
+            out.append(
+                Change(f"{group.label}: «{title}»", _row_text(group, a), _row_text(group, b))
+            )
         return out
     if old == new:
         return []
@@ -197,7 +203,9 @@ def compare_snapshots(before: dict[str, Any] | None, after: dict[str, Any]) -> l
             group = groups["good_practice.benefits"]
             changes += _group_changes(group, nested(before, group.name), nested(after, group.name))
     seen.update(("distributions", "uuid", "good_practice", "norm"))
-    changes += _group_changes(DISTRIBUTIONS, before.get("distributions"), after.get("distributions"))
+    changes += _group_changes(
+        DISTRIBUTIONS, before.get("distributions"), after.get("distributions")
+    )
     for key in sorted(set(before) | set(after)):  # fields the form does not show
         if key in seen:
             continue

@@ -163,7 +163,9 @@ GOOD_PRACTICE = (
             Field(GP + "form_date", "Fecha de diligenciamiento", "date"),
             Field(GP + "unit_head", "Directivo(a) de la dependencia"),
             Field(GP + "process", "Proceso al que pertenece"),
-            Field(GP + "mipg_policy", "Política MIPG a la que aporta", "select", "mipg", as_uri=True),
+            Field(
+                GP + "mipg_policy", "Política MIPG a la que aporta", "select", "mipg", as_uri=True
+            ),
             Field(GP + "team", "Equipo o grupo interno de trabajo"),
             Field(GP + "start_date", "Fecha de inicio de la práctica", "date"),
             Group(
@@ -172,7 +174,9 @@ GOOD_PRACTICE = (
                 "Agregar otro(a) colaborador(a)",
                 (
                     Field("name", "Nombre"),
-                    Field("link_type", "Tipo de vinculación", help="Por ejemplo: planta, contratista."),
+                    Field(
+                        "link_type", "Tipo de vinculación", help="Por ejemplo: planta, contratista."
+                    ),
                     Field("phone", "Número de contacto", help="Nunca se publica (Ley 1581)."),
                     Field("email", "Correo institucional", "email"),
                     Field(
@@ -227,7 +231,9 @@ GOOD_PRACTICE = (
         "4. Sostenibilidad",
         (
             Field(GP + "challenges", "Retos a futuro", "lines", help=LINES_HELP),
-            Field(GP + "stability_changes", "Estabilidad: cambios duraderos verificables", "markdown"),
+            Field(
+                GP + "stability_changes", "Estabilidad: cambios duraderos verificables", "markdown"
+            ),
             Field(GP + "implementation_period", "Periodo de implementación"),
             Field(GP + "continuity_means", "Medios que garantizan su continuidad", "markdown"),
             Field(GP + "elements_to_keep", "Elementos que deben mantenerse y cómo", "markdown"),

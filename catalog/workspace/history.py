@@ -79,7 +79,9 @@ def restore(slug: str, seq: int):
             trusted=True,
         )
     except PreconditionFailed:
-        flash("Otra persona cambió el recurso mientras tanto; revise el historial otra vez.", "error")
+        flash(
+            "Otra persona cambió el recurso mientras tanto; revise el historial otra vez.", "error"
+        )
         return redirect(url_for("workspace.history", slug=slug)), 303
     if updated.lock_version == version_before:
         flash(f"La versión {seq} es igual a la actual: no hubo cambios.", "info")

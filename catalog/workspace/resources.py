@@ -11,7 +11,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_from_directory,
     url_for,
 )
 from flask_login import current_user, login_required
@@ -174,7 +173,9 @@ def _choices(actor: Actor) -> dict[str, Any]:
     )
     return {
         "publishers": [(p.slug, p.display_name) for p in editable_publishers(actor)],
-        "creators": [(p.slug, p.display_name) for p in sorted(everyone, key=lambda p: p.display_name)],
+        "creators": [
+            (p.slug, p.display_name) for p in sorted(everyone, key=lambda p: p.display_name)
+        ],
     }
 
 
@@ -503,10 +504,6 @@ def hosted_file(uuid: str):
     if dist is None or not dist.file_key:
         raise NotFound("No existe ese archivo.")
     current_actor().require_edit(dist.resource.publisher)
-    return send_from_directory(
-        current_app.config["CATALOG_FILES_DIR"],
-        dist.file_key,
-        as_attachment=True,
-        download_name=dist.file_name or "archivo",
-        mimetype=dist.media_type or "application/octet-stream",
-    )
+    from ..web.files import send_hosted_file
+
+    return send_hosted_file(dist)
