@@ -19,6 +19,9 @@ DEFAULT_LANGUAGE = "es"
 FORMAT_LOCALES = {"es": "es_CO", "en": "en_US"}
 COOKIE = "lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
+# Pages written in Spanish only, whatever the reader chose: the publishers' workspace and the
+# Ley 1712 registers (legal documents whose names and columns the law fixes). Endpoint prefixes.
+SPANISH_ONLY = ("workspace.", "stewardship.register_")
 
 
 class Message(str):
@@ -50,9 +53,14 @@ def translated(text: str | None) -> str:
     return translations.ugettext(str(text))
 
 
+def spanish_only() -> bool:
+    """True on pages that exist only in Spanish (no language switch, no negotiation)."""
+    return (request.endpoint or "").startswith(SPANISH_ONLY)
+
+
 def select_locale() -> str:
     """Flask-Babel's locale selector: explicit choice, then Accept-Language, then Spanish."""
-    if not has_request_context():
+    if not has_request_context() or spanish_only():
         return FORMAT_LOCALES[DEFAULT_LANGUAGE]
     g.language_negotiated = True
     choice = request.args.get("lang")
@@ -100,5 +108,6 @@ def init_i18n(app: Flask) -> None:
         translated=translated,
         current_language=current_language,
         language_url=language_url,
+        spanish_only=spanish_only,
         N_=N_,
     )

@@ -153,6 +153,19 @@ def test_every_public_page_has_lang_a_switch_and_valid_html_in_english(shared_de
         assert html_lang(spanish) == "es" and switch_link(spanish, "en"), path
 
 
+@pytest.mark.parametrize(
+    "path", ["/entidad/secretaria-general/registro-activos", "/publicar/ingresar"]
+)
+def test_spanish_only_pages_say_so_and_offer_no_switch(shared_demo, path):
+    """Ley 1712 registers and the publishers' workspace exist only in Spanish."""
+    response = shared_demo.test_client().get(path, headers=ENGLISH)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert html_lang(html) == "es"
+    assert 'hreflang="en"' not in html
+    assert "accept-language" not in vary(response)
+
+
 # ------------------------------------------------------------------ pages in English
 
 
