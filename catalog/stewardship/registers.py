@@ -95,6 +95,7 @@ class Register:
     publisher: Publisher
     rows: list[tuple[Value, ...]]
     links: list[str]  # each row's resource page (the HTML links the row header to it)
+    titles: list[str]  # each row's resource title (the linked part of the row header)
 
     @property
     def filename(self) -> str:
@@ -133,7 +134,13 @@ def build_register(kind: RegisterKind, publisher: Publisher) -> Register:
     else:
         resources.sort(key=lambda r: (fold(r.title), r.id))
         rows = [_scheme_row(r, labels) for r in resources]
-    return Register(kind, publisher, rows, [urls.resource_page(r.slug) for r in resources])
+    return Register(
+        kind,
+        publisher,
+        rows,
+        [urls.resource_page(r.slug) for r in resources],
+        [r.title for r in resources],
+    )
 
 
 class _Labels:
