@@ -616,3 +616,41 @@ def test_api_upload_hosts_a_file(ws):
     assert ok.status_code == 201, ok.json
     assert ok.json["checksum_sha256"] == hashlib.sha256(PDF).hexdigest()
     assert ok.json["byte_size"] == len(PDF) and ok.json["title"] == "Anexo técnico"
+
+
+def test_workspace_pages_are_valid_html(ws, ana):
+    import re
+
+    import html5lib
+
+    slug = _sg_resource(ws)
+    with ws.app_context():
+        db.session.execute(
+            db.select(User).where(User.email == "ana@sg.gov.co")
+        ).scalar_one().is_admin = True
+        db.session.commit()
+    paths = [
+        "/publicar/cuenta",
+        "/publicar/nuevo",
+        "/publicar/nuevo?tipo=buena-practica",
+        "/publicar/nuevo?tipo=norma",
+        f"/publicar/recurso/{slug}",
+        f"/publicar/recurso/{slug}/historial",
+        "/publicar/entidad/secretaria-general",
+        "/publicar/entidad/secretaria-general/miembros",
+        "/publicar/entidad/secretaria-general/tokens",
+        "/publicar/admin/entidades",
+        "/publicar/admin/entidades/secretaria-general",
+        "/publicar/admin/usuarios",
+    ]
+    for client, path in [(ws.test_client(), "/publicar/ingresar")] + [(ana, p) for p in paths]:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert response.headers["Cache-Control"] == "no-store"
+        html = response.get_data(as_text=True)
+        try:
+            html5lib.HTMLParser(strict=True).parse(html)
+        except html5lib.html5parser.ParseError as error:
+            pytest.fail(f"{path}: {error}")
+        ids = re.findall(r'\sid="([^"]+)"', html)
+        assert not {i for i in ids if ids.count(i) > 1}, path

@@ -137,11 +137,9 @@ def content_matches(kind: FileKind, path: Path, head: bytes) -> bool:
     if kind.format in ("xls", "doc", "ppt"):
         return head.startswith(_OLE)
     if kind.format in _OOXML_PART:
-        names = _zip_names(path) if head.startswith(b"PK\x03\x04") else None
-        return (
-            bool(names)
-            and "[Content_Types].xml" in names
-            and any(n.startswith(_OOXML_PART[kind.format]) for n in names)
+        names = (_zip_names(path) if head.startswith(b"PK\x03\x04") else None) or []
+        return "[Content_Types].xml" in names and any(
+            n.startswith(_OOXML_PART[kind.format]) for n in names
         )
     if kind.format in ("ods", "odt", "odp"):
         return head.startswith(b"PK\x03\x04") and _odf_mimetype(path) == kind.media_type

@@ -11,7 +11,7 @@ def send_hosted_file(dist: Distribution, *, max_age: int = 0):
     """The file as an attachment with its recorded media type and defensive headers."""
     response = send_from_directory(
         current_app.config["CATALOG_FILES_DIR"],
-        dist.file_key,
+        dist.file_key or "",
         as_attachment=True,
         download_name=dist.file_name or "archivo",
         mimetype=dist.media_type or "application/octet-stream",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy.orm import selectinload
 
@@ -60,7 +62,7 @@ def admin_publisher(slug: str):
     publisher = find_publisher(slug, "entidad")
     errors: dict[str, list[str]] = {}
     status = 200
-    form = request.form
+    form: Any = request.form
     if request.method == "POST":
         try:
             save_publisher(_publisher_payload(request.form), current_actor(), publisher)
@@ -71,7 +73,8 @@ def admin_publisher(slug: str):
             return redirect(url_for("workspace.admin_publisher", slug=slug)), 303
     else:
         form = {name: getattr(publisher, name) or "" for name in FIELDS}
-        form.update(slug=publisher.slug, parent=publisher.parent.slug if publisher.parent else "")
+        form["slug"] = publisher.slug
+        form["parent"] = publisher.parent.slug if publisher.parent else ""
     return (
         render_template(
             "workspace/admin_publishers.html",

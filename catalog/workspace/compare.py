@@ -145,8 +145,8 @@ def _row_text(group: Group, row: dict | None) -> Markup:
 def _group_changes(group: Group, old: list | None, new: list | None) -> list[Change]:
     old, new = list(old or []), list(new or [])
     if group.name == "distributions":  # rows have identities: compare by id
-        before = {d.get("id"): d for d in old}
-        after = {d.get("id"): d for d in new}
+        before: dict[str, dict] = {d.get("id") or "": d for d in old}
+        after: dict[str, dict] = {d.get("id") or "": d for d in new}
         keys = list(dict.fromkeys([*before, *after]))
         out = []
         for key in keys:
@@ -188,8 +188,8 @@ def compare_snapshots(before: dict[str, Any] | None, after: dict[str, Any]) -> l
         if key in after or key in before:
             seen.add(key)
             if normal(before.get(key)) != normal(after.get(key)):
-                old = STATUS_LABELS.get(before.get(key), before.get(key))
-                new = STATUS_LABELS.get(after.get(key), after.get(key))
+                old = STATUS_LABELS.get(before.get(key) or "", before.get(key))
+                new = STATUS_LABELS.get(after.get(key) or "", after.get(key))
                 changes.append(Change(EXTRA_LABELS[key], _show(None, old), _show(None, new)))
     for path, field in fields.items():
         seen.add(path.split(".")[0])

@@ -253,13 +253,13 @@ DISTRIBUTIONS = Group(
     "Archivo o enlace",
     "Agregar otro archivo o enlace",
     (
-        Field("title", "Título"),
+        Field("title", "Título del archivo o enlace"),
         Field("access_url", "Dirección de acceso (página)", "url"),
         Field("download_url", "Dirección de descarga directa", "url"),
         Field("format", "Formato", "select", "file-types"),
         Field("media_type", "Tipo de medio (IANA)", help="Por ejemplo text/csv."),
         Field("license", "Licencia (si difiere)", "select", "licences"),
-        Field("description", "Descripción", "textarea"),
+        Field("description", "Descripción del archivo o enlace", "textarea"),
     ),
     help="Suba un archivo o indique una dirección. Para archivos subidos el formato, el tamaño "
     "y la suma SHA-256 se calculan solos.",
