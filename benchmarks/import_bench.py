@@ -4,8 +4,9 @@
 
 Builds the demo district in a temporary SQLite file, writes a CSV of N resources (each with
 keywords, themes, languages and one distribution) and imports it into an entity, all-or-nothing
-(one transaction) and, on another fresh catalog, row by row ("válidas", one transaction each). Each row goes
-through the API schema and the resource service: revision, quality, DCAT fragments, search.
+(one transaction) and, on another fresh catalog, row by row ("válidas", one transaction each).
+Each row goes through the API schema and the resource service: revision, quality, DCAT
+fragments, search.
 """
 
 from __future__ import annotations
