@@ -28,6 +28,7 @@ from catalog.models import (  # noqa: E402
     ResourceFragment,
     ResourceKeyword,
     ResourceTheme,
+    SearchEntry,
 )
 
 BATCH = 2000
@@ -86,7 +87,8 @@ def populate(app: Flask, total: int) -> float:
         from catalog.search.index import document
 
         search_docs = {t.id: document(t) for t in templates}
-        batch: dict[str, list[dict]] = {"r": [], "k": [], "t": [], "d": [], "f": [], "s": []}
+        entries = {t.id: _rows(SearchEntry, SearchEntry.resource_id == t.id)[0] for t in templates}
+        batch: dict[str, list[dict]] = {key: [] for key in ("r", "k", "t", "d", "f", "s", "e")}
         for n in range(max(0, total - have)):
             source = ids[n % len(ids)]
             new_id = next_id + n
@@ -127,6 +129,14 @@ def populate(app: Flask, total: int) -> float:
                 )
             fragment["resource_id"] = new_id
             batch["f"].append(fragment)
+            batch["e"].append(
+                {
+                    **entries[source],
+                    "resource_id": new_id,
+                    "title": row["title"],
+                    "updated_at": row["updated_at"],
+                }
+            )
             title, body = search_docs[source]
             batch["s"].append({"id": new_id, "title": f"{title} ({n + 1})", "body": body})
             if len(batch["r"]) >= BATCH:
@@ -165,6 +175,7 @@ def _flush(batch: dict[str, list[dict]]) -> None:
         ("t", ResourceTheme),
         ("d", Distribution),
         ("f", ResourceFragment),
+        ("e", SearchEntry),
     ):
         if batch[key]:
             db.session.execute(insert(model.__table__), batch[key])

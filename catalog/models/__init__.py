@@ -15,6 +15,7 @@ from .resources import (
     ResourceKeyword,
     ResourceTheme,
 )
+from .search import FacetCombination, SearchEntry
 from .types import utcnow
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "DRAFT",
     "Distribution",
     "ENTITY",
+    "FacetCombination",
     "GoodPractice",
     "LinkCheck",
     "Membership",
@@ -38,6 +40,7 @@ __all__ = [
     "ResourceTheme",
     "Revision",
     "STATUSES",
+    "SearchEntry",
     "UNIT",
     "User",
     "WITHDRAWN",

@@ -8,6 +8,7 @@ from ..extensions import db
 from ..markdown import markdown_to_text
 from ..models import Resource
 from ..text import fold
+from .entries import refresh_entry
 
 
 def document(resource: Resource) -> tuple[str, str]:
@@ -40,6 +41,7 @@ def document(resource: Resource) -> tuple[str, str]:
 
 
 def index_resource(resource: Resource) -> None:
+    """Refresh the resource's full-text document and its search entry (facets, sort keys)."""
     if resource.id is None:
         db.session.flush()
     title, body = document(resource)
@@ -58,6 +60,7 @@ def index_resource(resource: Resource) -> None:
             ),
             {"id": resource.id, "title": fold(title), "body": fold(body)},
         )
+    refresh_entry(resource)
 
 
 def reindex_all() -> int:

@@ -10,6 +10,7 @@ from typing import Any
 from flask import current_app
 from markupsafe import Markup, escape
 from sqlalchemy import func, literal_column, select, table, text
+from sqlalchemy.orm import selectinload
 
 from ..errors import BadRequest
 from ..extensions import db
@@ -17,6 +18,8 @@ from ..i18n import N_
 from ..markdown import markdown_to_text
 from ..models import PUBLISHED, Distribution, Publisher, Resource, ResourceTheme
 from ..text import fold
+from . import entries
+from .facets import concept_label, facet_items, filter_tests, tally
 
 PAGE_SIZE = 20
 MAX_QUERY = 200
@@ -138,21 +141,19 @@ def _match_ids(terms: list[str]):
     )
 
 
-def _conditions(params: SearchParams, vocab, skip: str | None = None) -> list:
-    out: list = [Resource.status == PUBLISHED]
+def resolve_filters(params: SearchParams, vocab) -> dict[str, Any]:
+    """The applied filters' values, resolved: entidad → the entity's publisher ids (with its
+    units), categoria/politica → concept URIs (a MIPG dimension includes its policies),
+    anio → an int; unknown entities and themes are refused."""
+    resolved: dict[str, Any] = {}
     for key, value in params.filters.items():
-        if key == skip:
-            continue
         if key == "entidad":
             publisher = db.session.execute(
                 select(Publisher).where(Publisher.slug == value)
             ).scalar_one_or_none()
             if publisher is None:
                 raise BadRequest(N_("Entidad desconocida."))
-            ids = publisher.family_ids
-            out.append(Resource.publisher_id.in_(ids))
-        elif key == "tipo":
-            out.append(Resource.type == value)
+            resolved[key] = publisher.family_ids
         elif key in ("categoria", "politica"):
             scheme = "datos-gov-co" if key == "categoria" else "mipg"
             concept = vocab[scheme].get(value) if scheme in vocab else None
@@ -161,9 +162,26 @@ def _conditions(params: SearchParams, vocab, skip: str | None = None) -> list:
             uris = [concept.uri]
             if scheme == "mipg":  # a dimension includes its policies
                 uris += [c.uri for c in vocab[scheme].concepts if c.broader == concept.uri]
+            resolved[key] = uris
+        elif key == "anio":
+            resolved[key] = int(value)
+        else:
+            resolved[key] = value
+    return resolved
+
+
+def _conditions(params: SearchParams, vocab) -> list:
+    """The filters as SQL conditions on Resource (the search feeds use them)."""
+    out: list = [Resource.status == PUBLISHED]
+    for key, value in resolve_filters(params, vocab).items():
+        if key == "entidad":
+            out.append(Resource.publisher_id.in_(value))
+        elif key == "tipo":
+            out.append(Resource.type == value)
+        elif key in ("categoria", "politica"):
             out.append(
                 Resource.id.in_(
-                    select(ResourceTheme.resource_id).where(ResourceTheme.concept_uri.in_(uris))
+                    select(ResourceTheme.resource_id).where(ResourceTheme.concept_uri.in_(value))
                 )
             )
         elif key == "formato":
@@ -173,137 +191,68 @@ def _conditions(params: SearchParams, vocab, skip: str | None = None) -> list:
                 )
             )
         elif key == "anio":
-            year = int(value)
-            out.append(Resource.issued >= date(year, 1, 1))
-            out.append(Resource.issued < date(year + 1, 1, 1))
+            out.append(Resource.issued >= date(value, 1, 1))
+            out.append(Resource.issued < date(value + 1, 1, 1))
         elif key == "licencia":
             out.append(Resource.license == value)
     return out
 
 
 def search(params: SearchParams) -> SearchResult:
-    vocab = current_app.extensions["vocab"]
-    terms = params.terms
-    match = _match_ids(terms) if terms else None
-    base = select(Resource.id).where(*_conditions(params, vocab))
-    if match is not None:
-        base = base.join(match, match.c.resource_id == Resource.id)
-    total = db.session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
-    stmt = select(Resource).where(*_conditions(params, vocab))
-    if match is not None:
-        stmt = stmt.join(match, match.c.resource_id == Resource.id)
-    if params.sort == "titulo":
-        stmt = stmt.order_by(Resource.title, Resource.id)
-    elif params.sort == "relevancia" and match is not None:
-        stmt = stmt.order_by(match.c.rank, Resource.updated_at.desc(), Resource.id.desc())
-    else:
-        stmt = stmt.order_by(
-            func.coalesce(Resource.modified, Resource.issued).desc(),
-            Resource.updated_at.desc(),
-            Resource.id.desc(),
-        )
-    offset = (params.page - 1) * PAGE_SIZE
-    rows: list[Any] = []
-    if offset < total:
-        from sqlalchemy.orm import selectinload
+    """One page of matching published resources, the total and every facet's counts.
 
-        rows = list(
-            db.session.execute(
-                stmt.offset(offset)
-                .limit(PAGE_SIZE)
+    Counts come from one GROUP BY over the matching search entries (catalog.search.entries);
+    each facet is counted with the other filters applied."""
+    vocab = current_app.extensions["vocab"]
+    tests = filter_tests(resolve_filters(params, vocab))
+    terms = params.terms
+    ranked = bool(terms) and params.sort == "relevancia"
+    source = entries.matching(terms, ranked)
+    counted = tally(entries.groups(source), tests)
+    offset = (params.page - 1) * PAGE_SIZE
+    resources: list[Resource] = []
+    if offset < counted.total:
+        narrow = bool(tests) and len(counted.selected) <= len(counted.rejected)
+        ids = entries.page_ids(
+            source,
+            params.sort,
+            ranked=ranked,
+            only=counted.selected if narrow else None,
+            excluding=counted.rejected if tests and not narrow else None,
+            offset=offset,
+            limit=PAGE_SIZE,
+        )
+        by_id = {
+            r.id: r
+            for r in db.session.execute(
+                select(Resource)
+                .where(Resource.id.in_(ids))
                 .options(
                     selectinload(Resource.publisher).selectinload(Publisher.parent),
                     selectinload(Resource.distributions),
                 )
-            )
-            .scalars()
-            .all()
-        )
-    hits = [Hit(r, snippet(r, terms)) for r in rows]
-    return SearchResult(params, hits, total, facets(params, match, vocab))
+            ).scalars()
+        }
+        resources = [by_id[i] for i in ids]
+    hits = [Hit(r, snippet(r, terms)) for r in resources]
+    return SearchResult(params, hits, counted.total, facet_items(counted.counts, vocab))
 
 
-def facets(params: SearchParams, match, vocab) -> dict[str, list[dict[str, Any]]]:
-    """Counts per facet value, each computed with the other filters applied."""
-    out: dict[str, list[dict[str, Any]]] = {}
-    rows: Any
+class _CharFolds(dict[int, str]):
+    """Each character's fold, one character long (learnt once per character, for translate)."""
 
-    def ids(skip: str):
-        stmt = select(Resource.id).where(*_conditions(params, vocab, skip=skip))
-        if match is not None:
-            stmt = stmt.join(match, match.c.resource_id == Resource.id)
-        return stmt
-
-    rows = db.session.execute(
-        select(Publisher.slug, Publisher.name, func.count())
-        .join(Resource, Resource.publisher_id == Publisher.id)
-        .where(Resource.id.in_(ids("entidad")))
-        .group_by(Publisher.slug, Publisher.name)
-    ).all()
-    out["entidad"] = [{"value": s, "label": n, "count": c} for s, n, c in rows]
-    rows = db.session.execute(
-        select(Resource.type, func.count())
-        .where(Resource.id.in_(ids("tipo")))
-        .group_by(Resource.type)
-    ).all()
-    out["tipo"] = [
-        {"value": t, "label": _label(vocab, "resource-types", t), "count": c} for t, c in rows
-    ]
-    for key, scheme in (("categoria", "datos-gov-co"), ("politica", "mipg")):
-        rows = db.session.execute(
-            select(ResourceTheme.concept_uri, func.count())
-            .where(ResourceTheme.resource_id.in_(ids(key)), ResourceTheme.scheme == scheme)
-            .group_by(ResourceTheme.concept_uri)
-        ).all()
-        items = []
-        for uri, count in rows:
-            concept = vocab.concept(uri)
-            if concept is not None:
-                items.append(
-                    {"value": concept.notation, "label": concept.label("es"), "count": count}
-                )
-        out[key] = items
-    rows = db.session.execute(
-        select(Distribution.format, func.count(func.distinct(Distribution.resource_id)))
-        .where(Distribution.resource_id.in_(ids("formato")), Distribution.format.is_not(None))
-        .group_by(Distribution.format)
-    ).all()
-    out["formato"] = [
-        {"value": f, "label": _label(vocab, "file-types", f), "count": c} for f, c in rows
-    ]
-    year = func.extract("year", Resource.issued)
-    rows = db.session.execute(
-        select(year, func.count())
-        .where(Resource.id.in_(ids("anio")), Resource.issued.is_not(None))
-        .group_by(year)
-    ).all()
-    out["anio"] = sorted(
-        ({"value": str(int(y)), "label": str(int(y)), "count": c} for y, c in rows),
-        key=lambda i: i["value"],
-        reverse=True,
-    )
-    rows = db.session.execute(
-        select(Resource.license, func.count())
-        .where(Resource.id.in_(ids("licencia")), Resource.license.is_not(None))
-        .group_by(Resource.license)
-    ).all()
-    out["licencia"] = [
-        {"value": v, "label": _label(vocab, "licences", v), "count": c} for v, c in rows
-    ]
-    for key, items in out.items():
-        if key != "anio":
-            items.sort(key=lambda i: (-i["count"], i["label"]))
-    return out
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        folded = self[code] = (fold(char) or char)[:1] if char.strip() else char
+        return folded
 
 
-def _label(vocab, scheme: str, notation: str | None) -> str:
-    concept = vocab[scheme].get(notation) if notation and scheme in vocab else None
-    return concept.label("es") if concept else (notation or "")
+_CHAR_FOLDS = _CharFolds()
 
 
 def _char_fold(value: str) -> str:
     """Fold character by character, keeping positions (for highlighting original text)."""
-    return "".join((fold(c) or c)[:1] if c.strip() else c for c in value)
+    return value.translate(_CHAR_FOLDS)
 
 
 def snippet(resource: Resource, terms: list[str], width: int = 220) -> Markup:
@@ -358,11 +307,11 @@ def describe(params: SearchParams) -> list[str]:
             words.append(name or value)
         elif key in ("categoria", "politica"):
             scheme = "datos-gov-co" if key == "categoria" else "mipg"
-            words.append(_label(vocab, scheme, value))
+            words.append(concept_label(vocab, scheme, value))
         elif key == "formato":
-            words.append(f"formato {_label(vocab, 'file-types', value)}")
+            words.append(f"formato {concept_label(vocab, 'file-types', value)}")
         elif key == "licencia":
-            words.append(_label(vocab, "licences", value))
+            words.append(concept_label(vocab, "licences", value))
         else:
             words.append(f"año {value}")
     return words
