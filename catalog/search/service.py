@@ -18,7 +18,7 @@ from ..i18n import N_
 from ..markdown import markdown_to_text
 from ..models import PUBLISHED, Distribution, Publisher, Resource, ResourceTheme
 from ..text import fold
-from . import entries
+from . import cache, entries
 from .facets import concept_label, facet_items, filter_tests, tally
 
 PAGE_SIZE = 20
@@ -202,15 +202,45 @@ def search(params: SearchParams) -> SearchResult:
     """One page of matching published resources, the total and every facet's counts.
 
     Counts come from one GROUP BY over the matching search entries (catalog.search.entries);
-    each facet is counted with the other filters applied."""
+    each facet is counted with the other filters applied. Outcomes are remembered per catalog
+    state (catalog.search.cache); resources, snippets and labels are read on every request."""
     vocab = current_app.extensions["vocab"]
-    tests = filter_tests(resolve_filters(params, vocab))
+    resolved = resolve_filters(params, vocab)
     terms = params.terms
+    key = (
+        cache.catalog_state(),
+        tuple(terms),
+        params.sort,
+        params.page,
+        tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in resolved.items()),
+    )
+    outcome = cache.remembered(key, lambda: _outcome(params, terms, resolved))
+    by_id: dict[int, Resource] = {}
+    if outcome.ids:
+        by_id = {
+            r.id: r
+            for r in db.session.execute(
+                select(Resource)
+                .where(Resource.id.in_(outcome.ids))
+                .options(
+                    selectinload(Resource.publisher).selectinload(Publisher.parent),
+                    selectinload(Resource.distributions),
+                )
+            ).scalars()
+        }
+    resources = [by_id[i] for i in outcome.ids if i in by_id]
+    hits = [Hit(r, snippet(r, terms)) for r in resources]
+    return SearchResult(params, hits, outcome.total, facet_items(outcome.counts, vocab))
+
+
+def _outcome(params: SearchParams, terms: list[str], resolved: dict[str, Any]) -> cache.Outcome:
+    """Total, facet counts and the page's ids: one match, one GROUP BY, one page query."""
+    tests = filter_tests(resolved)
     ranked = bool(terms) and params.sort == "relevancia"
     source = entries.matching(terms, ranked)
     counted = tally(entries.groups(source), tests)
     offset = (params.page - 1) * PAGE_SIZE
-    resources: list[Resource] = []
+    ids: list[int] = []
     if offset < counted.total:
         narrow = bool(tests) and len(counted.selected) <= len(counted.rejected)
         ids = entries.page_ids(
@@ -222,20 +252,7 @@ def search(params: SearchParams) -> SearchResult:
             offset=offset,
             limit=PAGE_SIZE,
         )
-        by_id = {
-            r.id: r
-            for r in db.session.execute(
-                select(Resource)
-                .where(Resource.id.in_(ids))
-                .options(
-                    selectinload(Resource.publisher).selectinload(Publisher.parent),
-                    selectinload(Resource.distributions),
-                )
-            ).scalars()
-        }
-        resources = [by_id[i] for i in ids]
-    hits = [Hit(r, snippet(r, terms)) for r in resources]
-    return SearchResult(params, hits, counted.total, facet_items(counted.counts, vocab))
+    return cache.Outcome(counted.total, counted.counts, tuple(ids))
 
 
 class _CharFolds(dict[int, str]):
