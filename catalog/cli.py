@@ -152,6 +152,32 @@ def demo(extra: int) -> None:
         f"Demo cargada: {created['publishers']} entidades nuevas, "
         f"{created['resources']} recursos nuevos."
     )
+    _demo_account()
+
+
+def _demo_account() -> None:
+    """On a catalog without accounts, one administrator to try the workspace with; its random
+    password is printed once (nothing is created when any account exists)."""
+    import secrets
+
+    from .models import User
+    from .services.accounts import create_user
+
+    if db.session.execute(db.select(User.id).limit(1)).first():
+        return
+    password = secrets.token_urlsafe(12)
+    create_user(
+        email="admin@demo.bogota.gov.co",
+        password=password,
+        name="Administración (demo)",
+        is_admin=True,
+        publisher_slug="secretaria-general",
+        role="admin",
+    )
+    click.echo(
+        "Cuenta de demostración en /publicar/ingresar (la contraseña no se muestra otra vez):"
+    )
+    click.echo(f"  correo: admin@demo.bogota.gov.co  contraseña: {password}")
 
 
 @click.group("token")

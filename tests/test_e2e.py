@@ -40,6 +40,19 @@ def test_cli_demo_is_idempotent_and_token_works(tmp_path):
     assert "63 recursos nuevos" in first.stdout
     again = catalog_cli("demo", env=env)
     assert again.returncode == 0 and "0 recursos nuevos" in again.stdout
+    # the first run made one demo administrator with a random password, shown once
+    password = first.stdout.rsplit("contraseña: ", 1)[1].split()[0]
+    assert "admin@demo.bogota.gov.co" not in again.stdout
+    from catalog import create_app
+
+    from .workspace_helpers import sign_in
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": env["CATALOG_DATABASE_URL"]})
+    assert sign_in(app.test_client(), "admin@demo.bogota.gov.co", password).status_code == 302
+    with app.app_context():
+        from catalog.extensions import db
+
+        db.engine.dispose()
     made = catalog_cli(
         "token", "create", "--publisher", "secretaria-general", "--role", "editor", env=env
     )

@@ -639,6 +639,7 @@ def test_workspace_pages_are_valid_html(ws, ana):
         "/publicar/entidad/secretaria-general",
         "/publicar/entidad/secretaria-general/miembros",
         "/publicar/entidad/secretaria-general/tokens",
+        "/publicar/entidad/secretaria-general/importar",
         "/publicar/admin/entidades",
         "/publicar/admin/entidades/secretaria-general",
         "/publicar/admin/usuarios",
@@ -654,3 +655,55 @@ def test_workspace_pages_are_valid_html(ws, ana):
             pytest.fail(f"{path}: {error}")
         ids = re.findall(r'\sid="([^"]+)"', html)
         assert not {i for i in ids if ids.count(i) > 1}, path
+
+
+def test_bulk_import_page_reports_rows_and_can_refuse_all(ws, ana):
+    csv_text = (
+        "titulo;tipo;descripcion;palabras_clave\n"
+        "Guía de archivo;guia;Cómo archivar;archivo|gestión\n"
+        "Ab;inexistente;;\n"
+        "Manual de ventanilla;manual;Atención;ventanilla\n"
+    )
+    page = ana.get("/publicar/entidad/secretaria-general/importar")
+    assert page.status_code == 200
+    token = csrf_token(page.text)
+    before = database_state(ws)
+    refused = ana.post(
+        "/publicar/entidad/secretaria-general/importar",
+        data={
+            "csrf_token": token,
+            "todo_o_nada": "y",
+            "archivo": (io.BytesIO(csv_text.encode("utf-8")), "recursos.csv"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert refused.status_code == 422
+    assert "No se importó ninguna fila" in refused.text
+    import html5lib
+
+    doc = html5lib.parse(refused.text, namespaceHTMLElements=False)
+    table = next(t for t in doc.iter("table"))
+    problems = {
+        tuple("".join(td.itertext()).strip() for td in tr)[:2] for tr in table.find("tbody")
+    }
+    assert problems == {("3", "titulo"), ("3", "tipo")}
+    assert database_state(ws) == before
+    valid = ana.post(
+        "/publicar/entidad/secretaria-general/importar",
+        data={"csrf_token": token, "archivo": (io.BytesIO(csv_text.encode()), "recursos.csv")},
+        content_type="multipart/form-data",
+    )
+    assert valid.status_code == 200
+    assert "2 importadas, 1 filas rechazadas de 3" in valid.text
+    with ws.app_context():
+        titles = set(
+            db.session.execute(
+                db.select(Resource.title).where(
+                    Resource.title.in_(["Guía de archivo", "Manual de ventanilla", "Ab"])
+                )
+            ).scalars()
+        )
+    assert titles == {"Guía de archivo", "Manual de ventanilla"}
+    beto = ws.test_client()
+    sign_in(beto, "beto@hacienda.gov.co")
+    assert beto.get("/publicar/entidad/secretaria-general/importar").status_code == 403

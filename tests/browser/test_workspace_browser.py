@@ -191,6 +191,7 @@ def test_sign_in_page_is_accessible(site, chromium, path):
         "/publicar/nuevo?tipo=conjunto-datos",
         "/publicar/entidad/secretaria-general/miembros",
         "/publicar/entidad/secretaria-general/tokens",
+        "/publicar/entidad/secretaria-general/importar",
         "/publicar/admin/entidades",
         "/publicar/admin/usuarios",
     ],
