@@ -707,3 +707,40 @@ def test_bulk_import_page_reports_rows_and_can_refuse_all(ws, ana):
     beto = ws.test_client()
     sign_in(beto, "beto@hacienda.gov.co")
     assert beto.get("/publicar/entidad/secretaria-general/importar").status_code == 403
+
+
+def test_dashboard_shows_broken_links_and_pages(ws, ana):
+    from catalog.models import LinkCheck
+
+    slug = _sg_resource(ws)
+    with ws.app_context():
+        resource = _resource(ws, slug)
+        url = next(d.access_url or d.download_url for d in resource.distributions if not d.file_key)
+        db.session.add(
+            LinkCheck(url_hash=hashlib.sha256(url.encode()).hexdigest(), url=url, ok=False)
+        )
+        db.session.commit()
+        title = resource.title
+    page = ana.get("/publicar/entidad/secretaria-general")
+    assert f"{title}</a> — 1 enlace(s) no responden." in page.text
+    assert ana.get("/publicar/entidad/secretaria-general?pagina=999").status_code == 404
+    assert ana.get("/publicar/entidad/secretaria-general?pagina=x").status_code == 404
+
+
+def test_bulk_import_page_caps_rows_for_the_web(ws, ana, monkeypatch):
+    from catalog.workspace import imports
+
+    monkeypatch.setattr(imports, "WEB_MAX_ROWS", 2)
+    rows = "".join(f"Guía número {i};guia\n" for i in range(3))
+    page = ana.get("/publicar/entidad/secretaria-general/importar")
+    before = database_state(ws)
+    response = ana.post(
+        "/publicar/entidad/secretaria-general/importar",
+        data={
+            "csrf_token": csrf_token(page.text),
+            "archivo": (io.BytesIO(f"titulo;tipo\n{rows}".encode()), "muchas.csv"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422 and "más de 2 filas" in response.text
+    assert database_state(ws) == before

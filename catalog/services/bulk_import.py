@@ -244,6 +244,7 @@ def import_table(
     actor: Actor,
     publisher_slug: str,
     all_or_nothing: bool = False,
+    max_rows: int | None = None,
 ) -> ImportReport:
     """Import the resources of a CSV/XLSX into an entity (or unit) and report row by row.
 
@@ -257,7 +258,8 @@ def import_table(
     actor.require_edit(entity)
     report = ImportReport(filename=filename, all_or_nothing=all_or_nothing)
     try:
-        table = read_table(file_bytes, filename, max_rows=MAX_ROWS, max_bytes=MAX_BYTES)
+        limit = max_rows or MAX_ROWS
+        table = read_table(file_bytes, filename, max_rows=limit, max_bytes=MAX_BYTES)
     except TableError as error:
         report.problems.append(Problem(0, FILE, str(error)))
         return report

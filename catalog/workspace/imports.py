@@ -10,6 +10,10 @@ from ..services.resources import find_publisher
 from . import bp
 from .auth import current_actor
 
+# a web request must finish well inside a server's timeout (about 25 ms a row); larger files go
+# through `catalog import-csv` (up to bulk_import.MAX_ROWS) or in parts
+WEB_MAX_ROWS = 500
+
 
 @bp.route("/entidad/<slug>/importar", methods=["GET", "POST"])
 @login_required
@@ -30,6 +34,7 @@ def bulk_upload(slug: str):
                 actor,
                 publisher.slug,
                 all_or_nothing="todo_o_nada" in request.form,
+                max_rows=WEB_MAX_ROWS,
             )
             if report.problems and not report.imported:
                 status = 422
@@ -39,7 +44,8 @@ def bulk_upload(slug: str):
             publisher=publisher,
             report=report,
             error=error,
-            max_rows=bulk_import.MAX_ROWS,
+            max_rows=WEB_MAX_ROWS,
+            cli_max_rows=bulk_import.MAX_ROWS,
             max_bytes=bulk_import.MAX_BYTES,
         ),
         status,

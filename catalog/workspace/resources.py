@@ -84,81 +84,94 @@ def dashboard():
     return render_template("workspace/dashboard.html", entities=entities)
 
 
+PAGE_SIZE = 50
+ATTENTION_LIMIT = 25
+
+
 @bp.get("/entidad/<slug>")
 @login_required
 def entity_dashboard(slug: str):
-    from ..stewardship.reviews import due_reviews
-
     publisher = service.find_publisher(slug, "entidad")
     actor = current_actor()
     if not actor.can_edit(publisher):
         raise Forbidden(f"No es miembro de «{publisher.display_name}».")
+    family = publisher.family_ids
+    counts = dict.fromkeys((DRAFT, PUBLISHED, WITHDRAWN), 0)
+    counts.update(
+        db.session.execute(
+            db.select(Resource.status, db.func.count())
+            .where(Resource.publisher_id.in_(family))
+            .group_by(Resource.status)
+        ).all()
+    )
+    total = sum(counts.values())
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = request.args.get("pagina", "1")
+    if not page.isdigit() or not 1 <= int(page) <= pages:
+        raise NotFound("Esa página no existe.")
     resources = list(
         db.session.execute(
             db.select(Resource)
-            .where(Resource.publisher_id.in_(publisher.family_ids))
+            .where(Resource.publisher_id.in_(family))
             .order_by(Resource.updated_at.desc(), Resource.id.desc())
-            .options(
-                selectinload(Resource.publisher).selectinload(Publisher.parent),
-                selectinload(Resource.distributions),
-            )
+            .limit(PAGE_SIZE)
+            .offset((int(page) - 1) * PAGE_SIZE)
+            .options(selectinload(Resource.publisher).selectinload(Publisher.parent))
         ).scalars()
     )
-    due = due_reviews(publisher)
-    broken = _broken_links(resources)
-    attention = _attention(resources, due, broken)
-    counts = {s: sum(1 for r in resources if r.status == s) for s in (DRAFT, PUBLISHED, WITHDRAWN)}
     return render_template(
         "workspace/entity.html",
         publisher=publisher,
         resources=resources,
-        due=due,
-        attention=attention,
+        attention=attention(publisher),
         counts=counts,
+        page=int(page),
+        pages=pages,
         can_manage=actor.can_manage(publisher),
     )
 
 
-def _broken_links(resources: list[Resource]) -> dict[int, int]:
-    """Resource id → how many of its distribution URLs failed their last link check."""
-    import hashlib
+def attention(publisher: Publisher) -> list[tuple[Resource, str]]:
+    """What the entity's publishers should look at, most urgent first (a few of each kind):
+    overdue and soon-due reviews, broken links, drafts, poor metadata."""
+    from ..stewardship.reviews import due_reviews
 
-    from ..rdf.mapping import distribution_urls
-
-    by_hash: dict[str, int] = {}
-    for resource in resources:
-        for dist in resource.distributions:
-            for url in distribution_urls(dist):
-                if url:
-                    by_hash[hashlib.sha256(url.encode()).hexdigest()] = resource.id
-    if not by_hash:
-        return {}
-    failed: dict[int, int] = {}
-    rows = db.session.execute(
-        db.select(LinkCheck.url_hash).where(
-            LinkCheck.url_hash.in_(list(by_hash)), LinkCheck.ok.is_(False)
-        )
-    ).scalars()
-    for url_hash in rows:
-        failed[by_hash[url_hash]] = failed.get(by_hash[url_hash], 0) + 1
-    return failed
-
-
-def _attention(resources, due, broken) -> list[tuple[Resource, str]]:
-    """What a publisher should look at, most urgent first."""
+    family = publisher.family_ids
     items: list[tuple[Resource, str]] = []
-    for entry in due:
+    for entry in due_reviews(publisher)[:ATTENTION_LIMIT]:
         if entry.overdue:
             items.append((entry.resource, f"Revisión vencida hace {entry.days_late} días."))
         else:
             items.append((entry.resource, f"Revisión en {-entry.days_late} días."))
-    for resource in resources:
-        if resource.id in broken:
-            items.append((resource, f"{broken[resource.id]} enlace(s) no responden."))
-        if resource.status == DRAFT:
-            items.append((resource, "Borrador sin publicar."))
-        elif resource.status == PUBLISHED and (resource.quality_score or 0) <= 120:
-            items.append((resource, "Calidad de metadatos deficiente."))
+    broken = db.session.execute(
+        db.select(Resource, db.func.count(db.distinct(LinkCheck.id)))
+        .join(Distribution, Distribution.resource_id == Resource.id)
+        .join(
+            LinkCheck,
+            (LinkCheck.url == Distribution.access_url)
+            | (LinkCheck.url == Distribution.download_url),
+        )
+        .where(
+            Resource.publisher_id.in_(family),
+            Resource.status == PUBLISHED,
+            LinkCheck.ok.is_(False),
+        )
+        .group_by(Resource.id)
+        .order_by(Resource.id)
+        .limit(ATTENTION_LIMIT)
+    ).all()
+    items += [(r, f"{n} enlace(s) no responden.") for r, n in broken]
+    for status, condition, why in (
+        (DRAFT, Resource.status == DRAFT, "Borrador sin publicar."),
+        (PUBLISHED, Resource.quality_score <= 120, "Calidad de metadatos deficiente."),
+    ):
+        rows = db.session.execute(
+            db.select(Resource)
+            .where(Resource.publisher_id.in_(family), Resource.status == status, condition)
+            .order_by(Resource.updated_at.desc())
+            .limit(ATTENTION_LIMIT)
+        ).scalars()
+        items += [(r, why) for r in rows]
     return items
 
 
