@@ -1,13 +1,8 @@
-"""A citizen in a real browser (Debian's Chromium via Playwright), and axe-core on every page.
-
-In CI (CI=true) a missing browser is a failure; elsewhere these tests skip with the reason.
-"""
+"""A citizen in a real browser (Debian's Chromium via Playwright), and axe-core on every page."""
 
 from __future__ import annotations
 
 import hashlib
-import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -18,31 +13,15 @@ from catalog.services.actors import Actor
 from catalog.services.resources import create_resource
 
 from ..live import serve
+from .support import axe_violations, launched_chromium, require_browser
 
 pytestmark = pytest.mark.browser
-CHROMIUM = os.environ.get("CATALOG_CHROMIUM", "/usr/bin/chromium")
-AXE = Path(__file__).parent / "vendor" / "axe.min.js"
-WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-
-
-def _require_browser():
-    problem = None
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        problem = "Playwright is not installed"
-    if problem is None and not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
-        problem = f"Chromium not found at {CHROMIUM}"
-    if problem:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{problem}: browser tests are required in CI")
-        pytest.skip(problem)
 
 
 @pytest.fixture(scope="module")
 def site(shared_demo):
     """The demo catalog on a real HTTP server, with one hosted file to download."""
-    _require_browser()
+    require_browser()
     app = shared_demo
     app.config.update(SERVER_NAME=None)
     content = b"fecha,tramites\n2025-01-01,12\n"
@@ -80,15 +59,8 @@ def site(shared_demo):
 
 @pytest.fixture(scope="module")
 def browser(site):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
+    with launched_chromium() as chromium:
+        yield chromium
 
 
 @pytest.fixture
@@ -97,17 +69,6 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
-
-
-def axe_violations(page) -> list[dict]:
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG
-    )
-    return [
-        {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:3]}
-        for v in result["violations"]
-    ]
 
 
 def test_search_filter_open_and_download(site, page):

@@ -14,14 +14,14 @@ from rdflib import Graph, URIRef
 
 from ..live import serve
 from ..workspace_helpers import PASSWORD, PDF, add_user
-from .test_site_browser import CHROMIUM, _require_browser, axe_violations
+from .support import axe_violations, launched_chromium, require_browser
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
 def site(shared_demo):
-    _require_browser()
+    require_browser()
     app = shared_demo
     app.config.update(SERVER_NAME=None)
     add_user(app, "ana@sg.gov.co", "secretaria-general", "admin", name="Ana Torres")
@@ -33,15 +33,8 @@ def site(shared_demo):
 
 @pytest.fixture(scope="module")
 def chromium(site):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+    with launched_chromium() as browser:
         yield browser
-        browser.close()
 
 
 def _signed_in(chromium, site, email):
