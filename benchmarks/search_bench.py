@@ -105,9 +105,8 @@ def run(app, total: int, seconds: float) -> None:
         f"catalog: {total} resources, {combinations} facet combinations (built in {seconds:.0f} s)"
     )
     client = app.test_client()
-    print(
-        f"{'search + all facet counts':28s}{'cold':>9s}{'p90':>8s}{'warm':>9s}{'p90':>8s}  target"
-    )
+    columns = "".join(f"{c:>10s}" for c in ("cold", "p90", "warm", "p90"))
+    print(f"{'search + all facet counts':28s}{columns}  target")
     for name, path in SEARCHES:
         client.get(path)  # decode the combinations, load templates
         cold = timed(client, path, before=cache.forget)
@@ -115,8 +114,8 @@ def run(app, total: int, seconds: float) -> None:
         median = statistics.median(cold)
         verdict = "OK" if median < TARGET_SEARCH else "SLOW"
         print(
-            f"{name:28s}{median:6.1f} ms{p90(cold):5.1f} ms"
-            f"{statistics.median(warm):6.1f} ms{p90(warm):5.1f} ms"
+            f"{name:28s}{median:7.1f} ms{p90(cold):7.1f} ms"
+            f"{statistics.median(warm):7.1f} ms{p90(warm):7.1f} ms"
             f"  < {TARGET_SEARCH} ms cold: {verdict} ({median / TARGET_SEARCH:.2f}×)"
         )
     for name, path, target in PAGES:
@@ -125,7 +124,7 @@ def run(app, total: int, seconds: float) -> None:
         median = statistics.median(times)
         verdict = "OK" if median < target else "SLOW"
         print(
-            f"{name:28s}{median:6.1f} ms{p90(times):5.1f} ms{'':17s}"
+            f"{name:28s}{median:7.1f} ms{p90(times):7.1f} ms{'':20s}"
             f"  < {target} ms: {verdict} ({median / target:.2f}×)"
         )
 
