@@ -85,8 +85,8 @@ class Tally:
 def tally(groups: list[tuple[int, Combination, int]], tests: list[tuple[int, frozenset]]) -> Tally:
     """Total and facet counts over (combination id, combination, resources) groups, in one
     pass; counts are summed per tuple of values first (far fewer than groups), then split."""
-    by_values: list[Counter] = [Counter() for _ in FACETS]
-    everywhere = range(len(FACETS))
+    by_values: list[dict[tuple, int]] = [{} for _ in FACETS]
+    everywhere = tuple(enumerate(by_values))
     total, selected, rejected = 0, [], []
     for combination_id, combination, number in groups:
         values = combination.values
@@ -100,12 +100,14 @@ def tally(groups: list[tuple[int, Combination, int]], tests: list[tuple[int, fro
         if failed == -1:
             selected.append(combination_id)
             total += number
-            for position in everywhere:
-                by_values[position][values[position]] += number
+            for position, sums in everywhere:
+                key = values[position]
+                sums[key] = sums.get(key, 0) + number
         else:
             rejected.append(combination_id)
             if failed >= 0:
-                by_values[failed][values[failed]] += number
+                sums, key = by_values[failed], values[failed]
+                sums[key] = sums.get(key, 0) + number
     counts: dict[str, Counter] = {}
     for facet, tuples in zip(FACETS, by_values, strict=True):
         counts[facet] = Counter()
