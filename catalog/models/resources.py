@@ -31,6 +31,9 @@ class Resource(db.Model):
     __table_args__ = (
         Index("ix_resource_status_id", "status", "id"),
         Index("ix_resource_status_updated", "status", "updated_at", "id"),
+        Index("ix_resource_publisher_status_updated", "publisher_id", "status", "updated_at"),
+        Index("ix_resource_publisher_status_review", "publisher_id", "status", "next_review_on"),
+        Index("ix_resource_publisher_status_quality", "publisher_id", "status", "quality_score"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

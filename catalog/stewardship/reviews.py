@@ -27,10 +27,14 @@ class Due:
 
 
 def due_reviews(
-    publisher: Publisher | None = None, *, today: date | None = None, within: int = SOON_DAYS
+    publisher: Publisher | None = None,
+    *,
+    today: date | None = None,
+    within: int = SOON_DAYS,
+    limit: int | None = None,
 ) -> list[Due]:
     """Published resources whose review date has passed or falls within `within` days,
-    most overdue first. A publisher includes its units."""
+    most overdue first (the first `limit` of them). A publisher includes its units."""
     today = today or date.today()
     stmt = (
         db.select(Resource)
@@ -45,6 +49,8 @@ def due_reviews(
     if publisher is not None:
         ids = publisher.family_ids
         stmt = stmt.where(Resource.publisher_id.in_(ids))
+    if limit is not None:
+        stmt = stmt.limit(limit)
     return [
         Due(r, r.next_review_on, (today - r.next_review_on).days)
         for r in db.session.execute(stmt).scalars()

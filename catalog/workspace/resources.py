@@ -138,40 +138,48 @@ def attention(publisher: Publisher) -> list[tuple[Resource, str]]:
 
     family = publisher.family_ids
     items: list[tuple[Resource, str]] = []
-    for entry in due_reviews(publisher)[:ATTENTION_LIMIT]:
+    for entry in due_reviews(publisher, limit=ATTENTION_LIMIT):
         if entry.overdue:
             items.append((entry.resource, f"Revisión vencida hace {entry.days_late} días."))
         else:
             items.append((entry.resource, f"Revisión en {-entry.days_late} días."))
-    broken = db.session.execute(
-        db.select(Resource, db.func.count(db.distinct(LinkCheck.id)))
-        .join(Distribution, Distribution.resource_id == Resource.id)
-        .join(
-            LinkCheck,
-            (LinkCheck.url == Distribution.access_url)
-            | (LinkCheck.url == Distribution.download_url),
-        )
+    if db.session.execute(db.select(LinkCheck.id).where(LinkCheck.ok.is_(False)).limit(1)).first():
+        broken = db.session.execute(
+            db.select(Resource, db.func.count(db.distinct(LinkCheck.id)))
+            .join(Distribution, Distribution.resource_id == Resource.id)
+            .join(
+                LinkCheck,
+                (LinkCheck.url == Distribution.access_url)
+                | (LinkCheck.url == Distribution.download_url),
+            )
+            .where(
+                Resource.publisher_id.in_(family),
+                Resource.status == PUBLISHED,
+                LinkCheck.ok.is_(False),
+            )
+            .group_by(Resource.id)
+            .order_by(Resource.id)
+            .limit(ATTENTION_LIMIT)
+        ).all()
+        items += [(r, f"{n} enlace(s) no responden.") for r, n in broken]
+    drafts = db.session.execute(
+        db.select(Resource)
+        .where(Resource.publisher_id.in_(family), Resource.status == DRAFT)
+        .order_by(Resource.updated_at.desc())
+        .limit(ATTENTION_LIMIT)
+    ).scalars()
+    items += [(r, "Borrador sin publicar.") for r in drafts]
+    poor = db.session.execute(
+        db.select(Resource)
         .where(
             Resource.publisher_id.in_(family),
             Resource.status == PUBLISHED,
-            LinkCheck.ok.is_(False),
+            Resource.quality_score <= 120,
         )
-        .group_by(Resource.id)
-        .order_by(Resource.id)
+        .order_by(Resource.quality_score, Resource.id)
         .limit(ATTENTION_LIMIT)
-    ).all()
-    items += [(r, f"{n} enlace(s) no responden.") for r, n in broken]
-    for status, condition, why in (
-        (DRAFT, Resource.status == DRAFT, "Borrador sin publicar."),
-        (PUBLISHED, Resource.quality_score <= 120, "Calidad de metadatos deficiente."),
-    ):
-        rows = db.session.execute(
-            db.select(Resource)
-            .where(Resource.publisher_id.in_(family), Resource.status == status, condition)
-            .order_by(Resource.updated_at.desc())
-            .limit(ATTENTION_LIMIT)
-        ).scalars()
-        items += [(r, why) for r in rows]
+    ).scalars()
+    items += [(r, f"Calidad de metadatos deficiente ({r.quality_score} de 405).") for r in poor]
     return items
 
 
