@@ -289,6 +289,9 @@ def test_good_practice_draft_publish_edit_history_restore(ws, ana):
         )
         assert [r.action for r in revisions] == ["create", "published", "update", "restore"]
     assert public.get(f"/recurso/{slug}").text.count("Laboratorio de simplificación") >= 1
+    # the whole history (create, publish, edit, restore) and the uploaded file verify
+    verified = ws.test_cli_runner().invoke(args=["verify"])
+    assert verified.exit_code == 0, verified.output
 
 
 def test_form_errors_land_on_their_inputs_and_store_nothing(ws, ana):
