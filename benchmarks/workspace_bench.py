@@ -11,6 +11,7 @@ the form (a real write: revision, fragments, search index, quality), and the his
 from __future__ import annotations
 
 import re
+import shutil
 import statistics
 import sys
 import time
@@ -26,7 +27,15 @@ def _csrf(html: str) -> str:
 
 def main() -> None:
     total = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
-    app, _ = make_app()
+    app, workdir = make_app()
+    try:
+        run(app, total)
+    finally:
+        if workdir is not None:  # the temporary catalog is several GB at 100,000 resources
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def run(app, total: int) -> None:
     seconds = populate(app, total)
     print(f"catalog: {total} resources (built in {seconds:.1f} s)")
     from catalog.extensions import db
