@@ -346,6 +346,7 @@ def _sg_resource(app) -> str:
             db.select(Resource.slug)
             .join(Resource.publisher)
             .where(Resource.status == PUBLISHED, Resource.publisher.has(slug="secretaria-general"))
+            .order_by(Resource.id)
             .limit(1)
         ).scalar_one()
 
@@ -715,10 +716,22 @@ def test_bulk_import_page_reports_rows_and_can_refuse_all(ws, ana):
 def test_dashboard_shows_broken_links_and_pages(ws, ana):
     from catalog.models import LinkCheck
 
-    slug = _sg_resource(ws)
+    from catalog.models import Distribution
+
     with ws.app_context():
-        resource = _resource(ws, slug)
-        url = next(d.access_url or d.download_url for d in resource.distributions if not d.file_key)
+        dist = db.session.execute(
+            db.select(Distribution)
+            .join(Distribution.resource)
+            .where(
+                Resource.status == PUBLISHED,
+                Resource.publisher.has(slug="secretaria-general"),
+                Distribution.file_key.is_(None),
+                Distribution.access_url.is_not(None),
+            )
+            .order_by(Distribution.id)
+            .limit(1)
+        ).scalar_one()
+        resource, url = dist.resource, dist.access_url
         db.session.add(
             LinkCheck(url_hash=hashlib.sha256(url.encode()).hexdigest(), url=url, ok=False)
         )
