@@ -1,0 +1,132 @@
+"""Publishers' dashboards: their entities, and each entity's resources and what needs attention."""
+
+from __future__ import annotations
+
+from flask import redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy.orm import selectinload
+
+from ..errors import Forbidden, NotFound
+from ..extensions import db
+from ..models import DRAFT, PUBLISHED, WITHDRAWN, Distribution, LinkCheck, Publisher, Resource
+from ..services import resources as service
+from . import bp
+from .auth import current_actor
+
+
+@bp.get("/")
+@login_required
+def dashboard():
+    actor = current_actor()
+    if actor.is_admin:
+        entities = list(
+            db.session.execute(
+                db.select(Publisher).where(Publisher.parent_id.is_(None)).order_by(Publisher.name)
+            ).scalars()
+        )
+    else:
+        entities = sorted(
+            {m.publisher for m in current_user.memberships}, key=lambda p: p.display_name
+        )
+    if len(entities) == 1 and not actor.is_admin:
+        return redirect(url_for("workspace.entity_dashboard", slug=entities[0].slug))
+    return render_template("workspace/dashboard.html", entities=entities)
+
+
+PAGE_SIZE = 50
+ATTENTION_LIMIT = 25
+
+
+@bp.get("/entidad/<slug>")
+@login_required
+def entity_dashboard(slug: str):
+    publisher = service.find_publisher(slug, "entidad")
+    actor = current_actor()
+    if not actor.can_edit(publisher):
+        raise Forbidden(f"No es miembro de «{publisher.display_name}».")
+    family = publisher.family_ids
+    counts = dict.fromkeys((DRAFT, PUBLISHED, WITHDRAWN), 0)
+    counts.update(
+        db.session.execute(
+            db.select(Resource.status, db.func.count())
+            .where(Resource.publisher_id.in_(family))
+            .group_by(Resource.status)
+        ).all()
+    )
+    total = sum(counts.values())
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = request.args.get("pagina", "1")
+    if not page.isdigit() or not 1 <= int(page) <= pages:
+        raise NotFound("Esa página no existe.")
+    resources = list(
+        db.session.execute(
+            db.select(Resource)
+            .where(Resource.publisher_id.in_(family))
+            .order_by(Resource.updated_at.desc(), Resource.id.desc())
+            .limit(PAGE_SIZE)
+            .offset((int(page) - 1) * PAGE_SIZE)
+            .options(selectinload(Resource.publisher).selectinload(Publisher.parent))
+        ).scalars()
+    )
+    return render_template(
+        "workspace/entity.html",
+        publisher=publisher,
+        resources=resources,
+        attention=attention(publisher),
+        counts=counts,
+        page=int(page),
+        pages=pages,
+        can_manage=actor.can_manage(publisher),
+    )
+
+
+def attention(publisher: Publisher) -> list[tuple[Resource, str]]:
+    """What the entity's publishers should look at, most urgent first (a few of each kind):
+    overdue and soon-due reviews, broken links, drafts, poor metadata."""
+    from ..stewardship.reviews import due_reviews
+
+    family = publisher.family_ids
+    items: list[tuple[Resource, str]] = []
+    for entry in due_reviews(publisher, limit=ATTENTION_LIMIT):
+        if entry.overdue:
+            items.append((entry.resource, f"Revisión vencida hace {entry.days_late} días."))
+        else:
+            items.append((entry.resource, f"Revisión en {-entry.days_late} días."))
+    if db.session.execute(db.select(LinkCheck.id).where(LinkCheck.ok.is_(False)).limit(1)).first():
+        broken = db.session.execute(
+            db.select(Resource, db.func.count(db.distinct(LinkCheck.id)))
+            .join(Distribution, Distribution.resource_id == Resource.id)
+            .join(
+                LinkCheck,
+                (LinkCheck.url == Distribution.access_url)
+                | (LinkCheck.url == Distribution.download_url),
+            )
+            .where(
+                Resource.publisher_id.in_(family),
+                Resource.status == PUBLISHED,
+                LinkCheck.ok.is_(False),
+            )
+            .group_by(Resource.id)
+            .order_by(Resource.id)
+            .limit(ATTENTION_LIMIT)
+        ).all()
+        items += [(r, f"{n} enlace(s) no responden.") for r, n in broken]
+    drafts = db.session.execute(
+        db.select(Resource)
+        .where(Resource.publisher_id.in_(family), Resource.status == DRAFT)
+        .order_by(Resource.updated_at.desc())
+        .limit(ATTENTION_LIMIT)
+    ).scalars()
+    items += [(r, "Borrador sin publicar.") for r in drafts]
+    poor = db.session.execute(
+        db.select(Resource)
+        .where(
+            Resource.publisher_id.in_(family),
+            Resource.status == PUBLISHED,
+            Resource.quality_score <= 120,
+        )
+        .order_by(Resource.quality_score, Resource.id)
+        .limit(ATTENTION_LIMIT)
+    ).scalars()
+    items += [(r, f"Calidad de metadatos deficiente ({r.quality_score} de 405).") for r in poor]
+    return items
