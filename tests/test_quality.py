@@ -159,12 +159,16 @@ def test_state_page_ranks_entities(shared_demo):
     assert response.status_code == 200
     parser = Rows()
     parser.feed(response.get_data(as_text=True))
-    body = [r for r in parser.rows[1:] if r]
+    rows = [r for r in parser.rows[1:] if r]
+    body, totals = rows[:-1], rows[-1]  # the last row (tfoot) is the whole catalog
     with shared_demo.app_context():
         published = db.session.execute(
             db.select(db.func.count(Resource.id)).where(Resource.status == PUBLISHED)
         ).scalar_one()
     assert sum(int(r[1]) for r in body) == published
-    scores = [int(r[4]) for r in body]
+    assert totals[0] == "Todo el catálogo" and int(totals[1]) == published
+    for column in (2, 3, 4, 5):
+        assert int(totals[column]) == sum(int(r[column]) for r in body)
+    scores = [int(r[6]) for r in body]
     assert scores == sorted(scores, reverse=True)
     assert "<svg" in response.get_data(as_text=True)

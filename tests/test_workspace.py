@@ -714,9 +714,7 @@ def test_bulk_import_page_reports_rows_and_can_refuse_all(ws, ana):
 
 
 def test_dashboard_shows_broken_links_and_pages(ws, ana):
-    from catalog.models import LinkCheck
-
-    from catalog.models import Distribution
+    from catalog.models import Distribution, LinkCheck
 
     with ws.app_context():
         dist = db.session.execute(

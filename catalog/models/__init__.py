@@ -1,7 +1,7 @@
 """The catalog's data model (SQLAlchemy 2 typed models)."""
 
 from .accounts import ROLE_ADMIN, ROLE_EDITOR, ROLES, ApiToken, Membership, User
-from .derived import LinkCheck, ResourceFragment
+from .derived import FileCheck, LinkCheck, ResourceFragment
 from .good_practice import Collaborator, GoodPractice
 from .history import ChainHead, Revision
 from .publishers import ENTITY, UNIT, Publisher
@@ -24,6 +24,7 @@ __all__ = [
     "Collaborator",
     "DRAFT",
     "Distribution",
+    "FileCheck",
     "ENTITY",
     "FacetCombination",
     "GoodPractice",

@@ -42,3 +42,16 @@ class LinkCheck(db.Model):
     media_type: Mapped[str | None] = mapped_column(String(120))
     error: Mapped[str | None] = mapped_column(String(500))
     elapsed_ms: Mapped[int | None] = mapped_column(Integer)
+
+
+class FileCheck(db.Model):
+    """The last time `catalog verify` re-hashed a hosted file, and whether it still matched."""
+
+    __tablename__ = "file_check"
+
+    distribution_id: Mapped[int] = mapped_column(
+        ForeignKey("distribution.id", ondelete="CASCADE"), primary_key=True
+    )
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ok: Mapped[bool] = mapped_column(default=False)
+    problem: Mapped[str | None] = mapped_column(String(200))

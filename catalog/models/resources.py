@@ -52,6 +52,8 @@ class Resource(db.Model):
     accrual_periodicity: Mapped[str | None] = mapped_column(String(40))
     review_on: Mapped[date | None] = mapped_column()  # set by the publisher; overrides the rule
     next_review_on: Mapped[date | None] = mapped_column(index=True)  # effective, derived
+    # derived: when the next update is due by the accrual periodicity (None: not promised)
+    update_due_on: Mapped[date | None] = mapped_column()
     temporal_start: Mapped[date | None] = mapped_column()
     temporal_end: Mapped[date | None] = mapped_column()
     spatial: Mapped[str | None] = mapped_column(String(500))

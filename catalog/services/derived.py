@@ -41,6 +41,33 @@ def review_interval(frequency: str | None) -> str:
     return str(interval)
 
 
+def accrual_interval(frequency: str | None, vocab=None) -> str | None:
+    """How often the resource promises an update, as an ISO-8601 date duration (None when it
+    promises none: irregular, never, unknown or unset). Sub-day periods count as a day."""
+    vocab = vocab if vocab is not None else current_app.extensions["vocab"]
+    scheme = vocab.schemes.get("frequencies")
+    concept = scheme.get(frequency) if scheme is not None else None
+    period = str(concept.prop("dcatUsPeriodicity") or "") if concept is not None else ""
+    if not period.startswith("R/P"):
+        return None
+    duration = period[2:]
+    if duration.startswith("PT"):
+        return "P1D"
+    if duration == "P0.5M":
+        return "P15D"
+    return duration if _DURATION.match(duration) else None
+
+
+def update_due(resource: Resource, vocab=None) -> date | None:
+    """When the next update is due by the accrual periodicity: last update (or issue) plus
+    the period; None when nothing is promised or no date is known."""
+    interval = accrual_interval(resource.accrual_periodicity, vocab)
+    base = resource.modified or resource.issued
+    if interval is None or base is None:
+        return None
+    return add_duration(base, interval)
+
+
 def next_review(resource: Resource) -> date:
     """The publisher's date if set, else the last update (or issue) plus the interval."""
     if resource.review_on:
@@ -54,6 +81,7 @@ def next_review(resource: Resource) -> date:
 def refresh_derived(resource: Resource) -> None:
     """Recompute everything stored that derives from the resource (call before commit)."""
     resource.next_review_on = next_review(resource)
+    resource.update_due_on = update_due(resource)
     from ..stewardship.quality import refresh_quality
 
     refresh_quality(resource)

@@ -87,16 +87,35 @@ def verify() -> Report:
     hosted = db.session.execute(
         db.select(Distribution).where(Distribution.file_key.is_not(None))
     ).scalars()
+    results: dict[int, str | None] = {}
     for dist in hosted:
         report.files += 1
-        path = files_dir / dist.file_key
-        if not path.is_file():
-            report.problems.append(f"archivo {dist.file_key}: no existe")
-            continue
-        digest = hashlib.sha256()
-        with path.open("rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-        if digest.hexdigest() != dist.checksum_sha256:
-            report.problems.append(f"archivo {dist.file_key}: su SHA-256 no coincide")
+        problem = _file_problem(files_dir / dist.file_key, dist.checksum_sha256)
+        results[dist.id] = problem
+        if problem:
+            report.problems.append(f"archivo {dist.file_key}: {problem}")
+    _record_file_checks(results)
     return report
+
+
+def _file_problem(path: Path, checksum: str | None) -> str | None:
+    if not path.is_file():
+        return "no existe"
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return None if digest.hexdigest() == checksum else "su SHA-256 no coincide"
+
+
+def _record_file_checks(results: dict[int, str | None]) -> None:
+    """Keep each file's result (the stewardship check "archivos íntegros" reads it)."""
+    from ..models import FileCheck, utcnow
+
+    now = utcnow()
+    existing = {c.distribution_id: c for c in db.session.execute(db.select(FileCheck)).scalars()}
+    for distribution_id, problem in results.items():
+        check = existing.get(distribution_id) or FileCheck(distribution_id=distribution_id)
+        check.checked_at, check.ok, check.problem = now, problem is None, problem
+        db.session.add(check)
+    db.session.commit()

@@ -98,7 +98,7 @@ def catalog_state():
 
     from sqlalchemy import case, func
 
-    from ..models import PUBLISHED, Publisher, Resource
+    from ..models import PUBLISHED, Distribution, FileCheck, Publisher, Resource
 
     today = date.today()
     entities = {p.id: p for p in db.session.execute(db.select(Publisher)).scalars()}
@@ -109,20 +109,40 @@ def catalog_state():
             func.sum(case((Resource.issued >= date(today.year, 1, 1), 1), else_=0)),
             func.sum(case((Resource.next_review_on < today, 1), else_=0)),
             func.avg(Resource.quality_score),
+            func.sum(case((Resource.update_due_on < today, 1), else_=0)),
         )
         .where(Resource.status == PUBLISHED)
         .group_by(Resource.publisher_id)
     ).all()
+    damaged = dict(
+        db.session.execute(
+            db.select(Resource.publisher_id, func.count(FileCheck.distribution_id))
+            .join(Distribution, Distribution.resource_id == Resource.id)
+            .join(FileCheck, FileCheck.distribution_id == Distribution.id)
+            .where(Resource.status == PUBLISHED, FileCheck.ok.is_(False))
+            .group_by(Resource.publisher_id)
+        ).all()
+    )
     totals: dict[int, dict] = {}
-    for publisher_id, count, this_year, overdue, average in rows:
+    for publisher_id, count, this_year, overdue, average, late in rows:
         entity = entities[publisher_id].entity
         item = totals.setdefault(
             entity.id,
-            {"entity": entity, "resources": 0, "this_year": 0, "overdue": 0, "score_sum": 0.0},
+            {
+                "entity": entity,
+                "resources": 0,
+                "this_year": 0,
+                "overdue": 0,
+                "late_updates": 0,
+                "damaged_files": 0,
+                "score_sum": 0.0,
+            },
         )
         item["resources"] += count
         item["this_year"] += int(this_year or 0)
         item["overdue"] += int(overdue or 0)
+        item["late_updates"] += int(late or 0)
+        item["damaged_files"] += int(damaged.get(publisher_id, 0))
         item["score_sum"] += float(average or 0) * count
     ranking = sorted(
         (

@@ -114,15 +114,21 @@ def resource_page(slug: str):
     ext = negotiate(request)
     if ext is not None:
         return redirect(url_for("public.resource_rdf", slug=slug, ext=ext), 303)
+    from ..stewardship.checks import outcome_code, resource_checks
+
+    checks = resource_checks(resource)
     response = current_app.make_response(
         render_template(
             "public/resource.html",
             resource=resource,
             schema_org=schemaorg.dataset(resource),
+            checks=checks,
         )
     )
-    # the page's language is part of the representation: a Spanish copy never answers English
-    response = _conditional(response, resource, f"html-{current_language()}")
+    # the page's language is part of the representation: a Spanish copy never answers English;
+    # so are the stewardship checks, which change with the date and with `catalog verify`
+    variant = f"html-{current_language()}-{outcome_code(checks)}"
+    response = _conditional(response, resource, variant)
     response.headers["Vary"] = "Accept"
     response.headers["Link"] = ", ".join(
         f"<{urls.absolute(url_for('public.resource_rdf', slug=slug, ext=e))}>; "

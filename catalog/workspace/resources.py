@@ -25,6 +25,7 @@ from ..services import files as file_store
 from ..services import resources as service
 from ..services import snapshot as snap
 from ..services.actors import Actor
+from ..stewardship.checks import resource_checks
 from . import bp
 from .auth import current_actor
 from .compare import compare_snapshots
@@ -110,6 +111,7 @@ def _render_form(
         preview=preview,
         conflict=conflict,
         choices=_choices(current_actor()),
+        checks=resource_checks(resource) if resource is not None else [],
         max_upload=current_app.config["CATALOG_MAX_UPLOAD_BYTES"],
         accepted=file_store.ACCEPTED,
     )
