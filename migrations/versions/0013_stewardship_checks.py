@@ -58,6 +58,7 @@ def _backfill():
         )
     ).all()
     resource = sa.table("resource", sa.column("id"), sa.column("update_due_on"))
+    by_due: dict[date, list[int]] = {}
     for row in rows:
         values = SimpleNamespace(
             accrual_periodicity=row.accrual_periodicity,
@@ -66,7 +67,13 @@ def _backfill():
         )
         due = update_due(values, vocab)
         if due is not None:
-            bind.execute(resource.update().where(resource.c.id == row.id).values(update_due_on=due))
+            by_due.setdefault(due, []).append(row.id)
+    for due, ids in by_due.items():  # one UPDATE per date, in chunks of ids
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            bind.execute(
+                resource.update().where(resource.c.id.in_(chunk)).values(update_due_on=due)
+            )
 
 
 def _date(value):
