@@ -8,6 +8,7 @@ leave, without waiting for N rdflib renderings.
 
 from __future__ import annotations
 
+import gc
 import os
 import tempfile
 import time
@@ -45,6 +46,7 @@ def make_app(database_url: str | None = None) -> tuple[Flask, Path | None]:
             "CATALOG_BASE_URI": "https://catalogo.bogota.gov.co",
         }
     )
+    gc.freeze()  # as wsgi.py does in production: the app's long-lived objects skip full GCs
     return app, workdir
 
 

@@ -289,3 +289,22 @@ def test_migration_backfill_matches_the_write_path(demo_app):
         count = select(func.count(FacetCombination.id))
         assert db.session.execute(count).scalar_one() == combinations
         assert_in_step()
+
+
+def test_combination_cache_notices_a_replaced_database(demo_app):
+    """Decoded combinations are cached per database URL; a different database behind the same
+    URL (a restore) must not reuse them."""
+    from catalog.search import entries
+    from catalog.search.service import SearchParams, search
+
+    with demo_app.test_request_context("/buscar"):
+        before = search(SearchParams()).facets
+        url = db.engine.url.render_as_string()
+        check, known = entries._decoded[url]
+        assert check is not None and known
+        # pretend the cache came from another database: its newest id had another key
+        entries._decoded[url] = ((check[0], "0" * 64), {i: known[check[0]] for i in known})
+        from catalog.search import cache
+
+        cache.forget()
+        assert search(SearchParams()).facets == before

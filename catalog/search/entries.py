@@ -131,33 +131,46 @@ def matching(terms: list[str], ranked: bool):
     )
 
 
-# Combinations never change and their key is a digest of their values, so what a key
-# decodes to holds in every database: decode each once per process.
-_decoded: dict[str, Combination] = {}
+# Combinations never change (their key is a digest of their values) and are never deleted, so
+# within one database an id always means the same values: decode each once per process. Each
+# search checks that the highest id decoded so far still has the key it had, so a database
+# replaced under the same URL (a restore, a test) starts a fresh cache instead of stale ids.
+_decoded: dict[str, tuple[tuple[int, str] | None, dict[int, Combination]]] = {}
+
+
+def _combinations(ids: list[int]) -> dict[int, Combination]:
+    url = db.engine.url.render_as_string()
+    check, known = _decoded.get(url, (None, {}))
+    if check is not None:
+        key = db.session.execute(
+            select(COMBINATION.c.key).where(COMBINATION.c.id == check[0])
+        ).scalar_one_or_none()
+        if key != check[1] or len(known) > 500_000:
+            check, known = None, {}
+    missing = [i for i in ids if i not in known]
+    for start in range(0, len(missing), 900):
+        rows = db.session.execute(
+            select(COMBINATION).where(COMBINATION.c.id.in_(missing[start : start + 900]))
+        )
+        for row in rows:
+            known[row.id] = Combination.of(row)
+            if check is None or row.id > check[0]:
+                check = (row.id, row.key)
+    _decoded[url] = (check, known)
+    return known
 
 
 def groups(source) -> list[tuple[int, Combination, int]]:
     """(combination id, combination, number of entries) for the entries of `source`."""
-    counted = (
-        select(source.c.combination_id, func.count().label("n"))
-        .group_by(source.c.combination_id)
-        .subquery("g")
+    result: Any = db.session.execute(  # a CursorResult: Core statement
+        select(source.c.combination_id, func.count()).group_by(source.c.combination_id)
     )
-    rows = db.session.execute(
-        select(COMBINATION.c.id, COMBINATION.c.key, counted.c.n).join(
-            counted, counted.c.combination_id == COMBINATION.c.id
-        )
-    ).all()
-    if len(_decoded) > 200_000:
-        _decoded.clear()
-    missing = [key for _, key, _ in rows if key not in _decoded]
-    if missing:
-        for start in range(0, len(missing), 500):
-            found = db.session.execute(
-                select(COMBINATION).where(COMBINATION.c.key.in_(missing[start : start + 500]))
-            )
-            _decoded.update((row.key, Combination.of(row)) for row in found)
-    return [(combination_id, _decoded[key], number) for combination_id, key, number in rows]
+    # tens of thousands of (int, int) rows: read straight from the driver's cursor, skipping
+    # the per-row result processing (about 5x faster here; nothing needs converting)
+    rows = result.cursor.fetchall()
+    result.close()
+    known = _combinations([combination_id for combination_id, _ in rows])
+    return [(combination_id, known[combination_id], number) for combination_id, number in rows]
 
 
 def page_ids(
