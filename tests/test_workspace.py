@@ -758,3 +758,25 @@ def test_bulk_import_page_caps_rows_for_the_web(ws, ana, monkeypatch):
     )
     assert response.status_code == 422 and "más de 2 filas" in response.text
     assert database_state(ws) == before
+
+
+def test_saving_an_untouched_form_changes_nothing(ws):
+    """Every demo resource (all types, full good practices, norms, files and links) survives a
+    round trip through the form: saving it unchanged records no revision."""
+    add_user(ws, "admin@sg.gov.co", None, is_admin=True)
+    admin = ws.test_client()
+    sign_in(admin, "admin@sg.gov.co")
+    with ws.app_context():
+        resources = db.session.execute(
+            db.select(Resource.slug, Resource.lock_version).where(Resource.status != "withdrawn")
+        ).all()
+        revisions = db.session.execute(db.select(db.func.count(Revision.id))).scalar_one()
+    assert len(resources) > 50
+    for slug, version in resources:
+        values = form_values(admin.get(f"/publicar/recurso/{slug}").text)
+        response = admin.post(f"/publicar/recurso/{slug}", data={**values, "accion": "guardar"})
+        assert response.status_code == 302, (slug, response.text[:2000])
+    with ws.app_context():
+        after = dict(db.session.execute(db.select(Resource.slug, Resource.lock_version)).all())
+        assert {slug: after[slug] for slug, _ in resources} == dict(resources)
+        assert db.session.execute(db.select(db.func.count(Revision.id))).scalar_one() == revisions

@@ -22,7 +22,9 @@ NORM_TYPE = "norma"
 class Field:
     name: str  # path inside the group or the resource data
     label: str
-    kind: str = "text"  # text textarea markdown date url email select multi lines check publisher
+    kind: str = (
+        "text"  # text int textarea markdown date url email select multi lines check publisher
+    )
     scheme: str | tuple[str, ...] | None = None
     help: str = ""
     required: bool = False
@@ -259,6 +261,13 @@ DISTRIBUTIONS = Group(
         Field("format", "Formato", "select", "file-types"),
         Field("media_type", "Tipo de medio (IANA)", help="Por ejemplo text/csv."),
         Field("license", "Licencia (si difiere)", "select", "licences"),
+        Field("language", "Idioma (si difiere)", "select", "languages"),
+        Field(
+            "byte_size",
+            "Tamaño en bytes",
+            "int",
+            help="Del archivo enlazado; el de un archivo subido se mide solo.",
+        ),
         Field("description", "Descripción del archivo o enlace", "textarea"),
     ),
     help="Suba un archivo o indique una dirección. Para archivos subidos el formato, el tamaño "
@@ -292,7 +301,9 @@ def _value(kind: str, form: MultiDict, name: str) -> Any:
     if kind == "lines":
         return [line.strip() for line in raw.splitlines() if line.strip()]
     raw = raw.strip()
-    return raw or None
+    if kind == "int" and raw.isdigit():
+        return int(raw)
+    return raw or None  # a non-number stays text: the schema refuses it with a reason
 
 
 def _set(data: dict[str, Any], path: str, value: Any) -> None:

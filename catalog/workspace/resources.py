@@ -43,6 +43,8 @@ from .form import (
 
 # fields a form never sends: the resource's identity and life cycle
 NOT_IN_FORM = ("uuid", "slug", "status", "withdrawn_reason")
+# set by the catalog when it stores a file, never by a form (a hosted file's size is measured)
+HOSTED_ONLY = ("file_key", "file_name", "checksum_sha256")
 
 
 # ---------------------------------------------------------------- who may do what
@@ -236,7 +238,12 @@ def _merged_data(resource: Resource | None, submission: Submission) -> dict[str,
     base: dict[str, Any] = {}
     if resource is not None:
         base = {k: v for k, v in snap.snapshot(resource).items() if k not in NOT_IN_FORM}
+    current = dict(base)
     base.update(submission.data)
+    for name in ("themes", "languages"):  # checkboxes come in the form's order: keep ours
+        chosen = base.get(name) or []
+        kept = [v for v in current.get(name) or [] if v in chosen]
+        base[name] = kept + [v for v in chosen if v not in kept]
     return base
 
 
@@ -258,7 +265,7 @@ def _for_validation(
     dists = []
     rows = submission.rows.get("distributions", [])
     for row, item in zip(rows, data.get("distributions") or [], strict=True):
-        item = {k: v for k, v in item.items() if k not in snap.FILE_FIELDS}
+        item = {k: v for k, v in item.items() if k not in HOSTED_ONLY}
         if item.get("id") not in current:
             item.pop("id", None)
         if row["__file"] is not None and not item.get("id"):
