@@ -772,7 +772,7 @@ def test_saving_an_untouched_form_changes_nothing(ws):
         ).all()
         revisions = db.session.execute(db.select(db.func.count(Revision.id))).scalar_one()
     assert len(resources) > 50
-    for slug, version in resources:
+    for slug, _version in resources:
         values = form_values(admin.get(f"/publicar/recurso/{slug}").text)
         response = admin.post(f"/publicar/recurso/{slug}", data={**values, "accion": "guardar"})
         assert response.status_code == 302, (slug, response.text[:2000])
