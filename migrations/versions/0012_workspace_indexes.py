@@ -1,5 +1,6 @@
-"""Indexes for an entity's dashboard: its resources by status, newest change first, by next
-review date and by quality score.
+"""Indexes for an entity's dashboard.
+
+Its resources by status: newest change first, by next review date and by quality score.
 
 Revision ID: 0012_workspace_indexes
 Revises: 0011_accounts

@@ -1,5 +1,7 @@
-"""Stewardship checks beside the quality score: when each resource's next update is due by its
-accrual periodicity (derived, backfilled here), and the last re-hash of each hosted file.
+"""Stewardship checks beside the quality score.
+
+When each resource's next update is due by its accrual periodicity (derived, backfilled here),
+and the last re-hash of each hosted file.
 
 Revision ID: 0013_stewardship_checks
 Revises: 0012_workspace_indexes
