@@ -780,3 +780,56 @@ def test_saving_an_untouched_form_changes_nothing(ws):
         after = dict(db.session.execute(db.select(Resource.slug, Resource.lock_version)).all())
         assert {slug: after[slug] for slug, _ in resources} == dict(resources)
         assert db.session.execute(db.select(db.func.count(Revision.id))).scalar_one() == revisions
+
+
+def test_dashboard_filters_by_title_and_status(ws, ana):
+    import html5lib
+
+    from catalog.models import Publisher
+
+    def titles(query: str) -> list[str]:
+        page = ana.get(f"/publicar/entidad/secretaria-general?{query}")
+        assert page.status_code == 200
+        doc = html5lib.parse(page.text, namespaceHTMLElements=False)
+        table = next((t for t in doc.iter("table")), None)
+        if table is None:
+            return []
+        return [
+            "".join(tr.find("td").find("a").itertext()) for tr in table.find("tbody").iter("tr")
+        ]
+
+    with ws.app_context():
+        sg = (
+            db.session.execute(
+                db.select(Resource.title).where(
+                    Resource.publisher.has(slug="secretaria-general"), Resource.status == PUBLISHED
+                )
+            )
+            .scalars()
+            .all()
+        )
+    word = sg[0].split()[0]
+    found = titles(f"q={word.lower()}")
+    assert found and all(word.lower() in t.lower() for t in found)
+    assert titles("q=%25_") == []  # LIKE wildcards are taken literally
+    with ws.app_context():
+        drafts = (
+            db.session.execute(
+                db.select(Resource.title).where(
+                    Resource.publisher_id.in_(
+                        db.session.execute(
+                            db.select(Publisher).where(Publisher.slug == "secretaria-general")
+                        )
+                        .scalar_one()
+                        .family_ids
+                    ),
+                    Resource.status == "draft",
+                )
+            )
+            .scalars()
+            .all()
+        )
+    assert sorted(titles("estado=draft")) == sorted(drafts)
+    everything, published = titles(""), titles("estado=published")
+    assert len(everything) == len(drafts) + len(published) + len(titles("estado=withdrawn"))
+    assert set(published) <= set(everything) and not set(published) & set(drafts)

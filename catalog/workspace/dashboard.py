@@ -53,7 +53,22 @@ def entity_dashboard(slug: str):
             .group_by(Resource.status)
         ).all()
     )
-    total = sum(counts.values())
+    status = request.args.get("estado") or None
+    words = " ".join((request.args.get("q") or "").split())[:200]
+    conditions = [Resource.publisher_id.in_(family)]
+    if status in counts:
+        conditions.append(Resource.status == status)
+    if words:
+        pattern = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        conditions.append(Resource.title.ilike(pattern, escape="\\"))
+    if status in counts and not words:
+        total = counts[status]
+    elif words:
+        total = db.session.execute(
+            db.select(db.func.count(Resource.id)).where(*conditions)
+        ).scalar_one()
+    else:
+        total = sum(counts.values())
     pages = max(1, -(-total // PAGE_SIZE))
     page = request.args.get("pagina", "1")
     if not page.isdigit() or not 1 <= int(page) <= pages:
@@ -61,7 +76,7 @@ def entity_dashboard(slug: str):
     resources = list(
         db.session.execute(
             db.select(Resource)
-            .where(Resource.publisher_id.in_(family))
+            .where(*conditions)
             .order_by(Resource.updated_at.desc(), Resource.id.desc())
             .limit(PAGE_SIZE)
             .offset((int(page) - 1) * PAGE_SIZE)
@@ -76,6 +91,9 @@ def entity_dashboard(slug: str):
         counts=counts,
         page=int(page),
         pages=pages,
+        total=total,
+        status=status if status in counts else None,
+        words=words,
         can_manage=actor.can_manage(publisher),
     )
 
