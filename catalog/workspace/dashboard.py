@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
@@ -55,7 +57,7 @@ def entity_dashboard(slug: str):
     )
     status = request.args.get("estado") or None
     words = " ".join((request.args.get("q") or "").split())[:200]
-    conditions = [Resource.publisher_id.in_(family)]
+    conditions: list[Any] = [Resource.publisher_id.in_(family)]
     if status in counts:
         conditions.append(Resource.status == status)
     if words:
