@@ -347,3 +347,20 @@ def test_translations_keep_their_placeholders_and_the_mo_is_compiled():
         translated += 1
     assert translated == len([m for m in compiled if m.id])
     assert translated >= 200
+
+
+def test_pages_name_their_other_language_for_search_engines(client):
+    import html5lib
+
+    doc = html5lib.parse(client.get("/buscar?q=gestion").text, namespaceHTMLElements=False)
+    links = {
+        link.get("hreflang"): link.get("href")
+        for link in doc.iter("link")
+        if link.get("rel") == "alternate" and link.get("hreflang")
+    }
+    assert links == {
+        "es": "http://catalogo.test/buscar?q=gestion&lang=es",
+        "en": "http://catalogo.test/buscar?q=gestion&lang=en",
+    }
+    workspace = client.get("/publicar/ingresar").text
+    assert "hreflang" not in workspace  # Spanish-only pages have no alternate
