@@ -120,3 +120,17 @@ def database_state(app: Flask) -> dict[str, list[tuple]]:
 
 def pytest_report_header(config) -> str:
     return f"catalog test database: {BACKEND}"
+
+
+def add_two_entities(app: Flask) -> dict[str, int]:
+    """Entity A with one unit, and entity B: the smallest district that shows per-entity rules.
+    Returns their ids by slug."""
+    from catalog.models import Publisher
+
+    with app.app_context():
+        a = Publisher(slug="entidad-a", name="Entidad A")
+        unit = Publisher(slug="entidad-a-unidad", name="Unidad de A", kind="dependencia", parent=a)
+        b = Publisher(slug="entidad-b", name="Entidad B")
+        db.session.add_all([a, unit, b])
+        db.session.commit()
+        return {p.slug: p.id for p in (a, unit, b)}

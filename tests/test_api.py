@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from catalog.extensions import db
-from catalog.models import Publisher, Resource, Revision
+from catalog.models import Resource, Revision
 
-from .conftest import database_state, make_token
+from .conftest import add_two_entities, database_state, make_token
 
 THEME = "https://catalogo.bogota.gov.co/def/datos-gov-co/funcion-publica"
 
@@ -15,12 +15,7 @@ THEME = "https://catalogo.bogota.gov.co/def/datos-gov-co/funcion-publica"
 @pytest.fixture
 def api(app):
     """Two entities (A with a unit) and a token for each."""
-    with app.app_context():
-        a = Publisher(slug="entidad-a", name="Entidad A")
-        unit = Publisher(slug="entidad-a-unidad", name="Unidad de A", kind="dependencia", parent=a)
-        b = Publisher(slug="entidad-b", name="Entidad B")
-        db.session.add_all([a, unit, b])
-        db.session.commit()
+    add_two_entities(app)
     app.token_a = make_token(app, "entidad-a")
     app.token_b = make_token(app, "entidad-b")
     return app

@@ -10,12 +10,12 @@ from openpyxl import Workbook, load_workbook
 
 from catalog.errors import Forbidden
 from catalog.extensions import db
-from catalog.models import Publisher, Resource, Revision
+from catalog.models import Resource, Revision
 from catalog.services import bulk_import
 from catalog.services.actors import Actor
 from catalog.services.bulk_import import COLUMNS, import_table
 
-from .conftest import database_state
+from .conftest import add_two_entities, database_state
 
 HEADER = [
     "Título",  # accents and case do not matter
@@ -102,13 +102,7 @@ def _xlsx(rows=ROWS, header=HEADER) -> bytes:
 
 @pytest.fixture
 def entities(app):
-    with app.app_context():
-        a = Publisher(slug="entidad-a", name="Entidad A")
-        unit = Publisher(slug="entidad-a-unidad", name="Unidad de A", kind="dependencia", parent=a)
-        b = Publisher(slug="entidad-b", name="Entidad B")
-        db.session.add_all([a, unit, b])
-        db.session.commit()
-        app.ids = {p.slug: p.id for p in (a, unit, b)}
+    app.ids = add_two_entities(app)
     return app
 
 

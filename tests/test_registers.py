@@ -16,7 +16,7 @@ from catalog.services.actors import Actor
 from catalog.services.resources import change_status, create_resource
 from catalog.stewardship.registers import ASSETS_COLUMNS, SCHEME_COLUMNS
 
-from .conftest import BASE_URI
+from .conftest import BASE_URI, add_two_entities
 
 HTML = "{http://www.w3.org/1999/xhtml}"
 PAGE = BASE_URI + "/recurso/"
@@ -32,12 +32,8 @@ def _create(**data):
 @pytest.fixture
 def catalog(app):
     """Entity A with a unit, entity B; resources published, draft, withdrawn, classified."""
+    add_two_entities(app)
     with app.app_context():
-        a = Publisher(slug="entidad-a", name="Entidad A")
-        unit = Publisher(slug="entidad-a-unidad", name="Unidad de A", kind="dependencia", parent=a)
-        b = Publisher(slug="entidad-b", name="Entidad B")
-        db.session.add_all([a, unit, b])
-        db.session.commit()
         _create(
             slug="manual-contratacion",
             title="Manual de contratación",
