@@ -50,13 +50,15 @@ HOSTED_ONLY = ("file_key", "file_name", "checksum_sha256")
 # ---------------------------------------------------------------- who may do what
 
 
-def editable_publishers(actor: Actor) -> list[Publisher]:
+def _all_publishers() -> list[Publisher]:
+    query = db.select(Publisher).options(selectinload(Publisher.parent))
+    return sorted(db.session.execute(query).scalars(), key=lambda p: p.display_name)
+
+
+def editable_publishers(actor: Actor, publishers: list[Publisher] | None = None) -> list[Publisher]:
     """Publishers the actor may write for: every one for administrators, else each membership's
     publisher with its units."""
-    query = db.select(Publisher).options(selectinload(Publisher.parent))
-    publishers = list(db.session.execute(query).scalars())
-    allowed = [p for p in publishers if actor.can_edit(p)]
-    return sorted(allowed, key=lambda p: p.display_name)
+    return [p for p in publishers or _all_publishers() if actor.can_edit(p)]
 
 
 def _editable_resource(slug: str) -> Resource:
@@ -69,16 +71,10 @@ def _editable_resource(slug: str) -> Resource:
 
 
 def _choices(actor: Actor) -> dict[str, Any]:
-    everyone = list(
-        db.session.execute(
-            db.select(Publisher).options(selectinload(Publisher.parent)).order_by(Publisher.name)
-        ).scalars()
-    )
+    everyone = _all_publishers()
     return {
-        "publishers": [(p.slug, p.display_name) for p in editable_publishers(actor)],
-        "creators": [
-            (p.slug, p.display_name) for p in sorted(everyone, key=lambda p: p.display_name)
-        ],
+        "publishers": [(p.slug, p.display_name) for p in editable_publishers(actor, everyone)],
+        "creators": [(p.slug, p.display_name) for p in everyone],
     }
 
 
@@ -185,10 +181,12 @@ def _submit(resource: Resource | None, resource_type: str):
             values=values,
             preview=_preview(submission.data),
         )
-    data = _merged_data(resource, submission)
+    record = snap.snapshot(resource) if resource is not None else None
+    data = _merged_data(record, submission)
     if resource is not None and request.form.get("version") != str(resource.lock_version):
         return _conflict(resource, resource_type, values, data)
-    current = _current_distributions(resource)
+    # the distributions as stored (hosted-file fields included), by id
+    current = {d["id"]: d for d in (record or {}).get("distributions", [])}
     try:
         validated = load(ResourceSchema(), _for_validation(data, submission, current))
     except Invalid as error:
@@ -212,32 +210,24 @@ def _submit(resource: Resource | None, resource_type: str):
                 resource, validated, actor, partial=False, expected_etag=expected, trusted=True
             )
             flash("Cambios guardados.", "success")
-    except PreconditionFailed:
-        for item in stored.values():
+    except BaseException as error:
+        for item in stored.values():  # the change was refused: its new files go too
             file_store.discard(item)
-        db.session.rollback()
-        fresh = service.get_resource(resource.slug) if resource is not None else None
-        if fresh is None:
-            raise
-        return _conflict(fresh, resource_type, values, data)
-    except Invalid as error:
-        for item in stored.values():
-            file_store.discard(item)
-        return _form_errors(resource, resource_type, values, error, submission)
-    except BaseException:
-        for item in stored.values():
-            file_store.discard(item)
+        if isinstance(error, PreconditionFailed) and resource is not None:
+            db.session.rollback()
+            fresh = service.get_resource(resource.slug)
+            return _conflict(fresh, resource_type, values, data)
+        if isinstance(error, Invalid):
+            return _form_errors(resource, resource_type, values, error, submission)
         raise
     if action == "publicar" and resource.status == PUBLISHED:
         flash("El recurso está publicado.", "success")
     return redirect(url_for("workspace.edit_resource", slug=resource.slug))
 
 
-def _merged_data(resource: Resource | None, submission: Submission) -> dict[str, Any]:
+def _merged_data(record: dict[str, Any] | None, submission: Submission) -> dict[str, Any]:
     """The form's data over the current record: fields the form doesn't show are kept."""
-    base: dict[str, Any] = {}
-    if resource is not None:
-        base = {k: v for k, v in snap.snapshot(resource).items() if k not in NOT_IN_FORM}
+    base = {k: v for k, v in (record or {}).items() if k not in NOT_IN_FORM}
     current = dict(base)
     base.update(submission.data)
     for name in ("themes", "languages"):  # checkboxes come in the form's order: keep ours
@@ -245,13 +235,6 @@ def _merged_data(resource: Resource | None, submission: Submission) -> dict[str,
         kept = [v for v in current.get(name) or [] if v in chosen]
         base[name] = kept + [v for v in chosen if v not in kept]
     return base
-
-
-def _current_distributions(resource: Resource | None) -> dict[str, dict]:
-    """The resource's distributions as stored (hosted-file fields included), by id."""
-    if resource is None:
-        return {}
-    return {d["id"]: d for d in snap.snapshot(resource)["distributions"]}
 
 
 def _for_validation(
