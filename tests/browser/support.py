@@ -47,7 +47,14 @@ def launched_chromium() -> Iterator:
 
 
 def axe_violations(page) -> list[dict]:
-    """axe-core's WCAG 2.1 A/AA violations on the page as it is now."""
+    """axe-core's WCAG 2.1 A/AA violations on the page as it is now.
+
+    Callers that just clicked a link wait for the new URL first (``page.wait_for_url``); this
+    also waits for the document to have loaded, so the script never lands in a page that is
+    being replaced.
+    """
+    page.wait_for_load_state("load")
+    page.wait_for_function("document.head !== null && document.readyState === 'complete'")
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
         "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG
@@ -56,3 +63,10 @@ def axe_violations(page) -> list[dict]:
         {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:3]}
         for v in result["violations"]
     ]
+
+
+def expect(target):
+    """Playwright's retrying assertions (imported late: the module loads without Playwright)."""
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect(target)

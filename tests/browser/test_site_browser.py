@@ -13,7 +13,7 @@ from catalog.services.actors import Actor
 from catalog.services.resources import create_resource
 
 from ..live import serve
-from .support import axe_violations, launched_chromium, require_browser
+from .support import axe_violations, expect, launched_chromium, require_browser
 
 pytestmark = pytest.mark.browser
 
@@ -79,10 +79,11 @@ def test_search_filter_open_and_download(site, page):
     assert page.get_by_role("heading", level=2, name="resultado").count() >= 0
     # two facets: type, then entity
     page.locator("aside.facets").get_by_role("link", name="Conjunto de datos").click()
+    page.wait_for_url(lambda url: "tipo=conjunto-datos" in url)
     page.locator("aside.facets").get_by_role("link", name="Secretaría General").first.click()
-    assert "tipo=conjunto-datos" in page.url and "entidad=secretaria-general" in page.url
+    page.wait_for_url(lambda url: "tipo=conjunto-datos" in url and "secretaria-general" in url)
     page.get_by_role("link", name="Trámites racionalizados por mes").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Trámites racionalizados por mes"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Trámites racionalizados por mes")
     with page.expect_download() as info:
         page.get_by_role("link", name="Descargar Datos en CSV").click()
     download = info.value
@@ -91,7 +92,7 @@ def test_search_filter_open_and_download(site, page):
     # a facet can be removed
     page.go_back()
     page.locator(".active-filters a", has_text="Tipo de recurso").click()
-    assert "tipo=conjunto-datos" not in page.url and "entidad=secretaria-general" in page.url
+    page.wait_for_url(lambda url: "tipo=conjunto-datos" not in url and "secretaria-general" in url)
 
 
 def _good_practice_slug(app) -> str:

@@ -14,7 +14,7 @@ from rdflib import Graph, URIRef
 
 from ..live import serve
 from ..workspace_helpers import PASSWORD, PDF, add_user
-from .support import axe_violations, launched_chromium, require_browser
+from .support import axe_violations, expect, launched_chromium, require_browser
 
 pytestmark = pytest.mark.browser
 
@@ -57,6 +57,7 @@ def test_publisher_registers_publishes_edits_and_restores(site, chromium, tmp_pa
     assert axe_violations(page) == []  # the entity dashboard
     page.get_by_role("link", name="Registrar un recurso").click()
     page.get_by_role("link", name="Buena práctica").click()
+    page.wait_for_url(lambda url: "tipo=" in url)
     assert axe_violations(page) == []  # the whole good-practice form
 
     page.get_by_label("Título (obligatorio)").fill("Mesa de ayuda para trámites en línea")
@@ -107,14 +108,14 @@ def test_publisher_registers_publishes_edits_and_restores(site, chromium, tmp_pa
     _fill(page, "distributions.0.title", "Protocolo de la mesa de ayuda")
     page.get_by_role("button", name="Guardar como borrador").click()
     page.wait_for_url("**/publicar/recurso/*")
-    assert "Recurso creado." in page.locator(".flash").first.inner_text()
+    expect(page.locator(".flash").first).to_contain_text("Recurso creado.")
     slug = page.url.rsplit("/", 1)[-1]
 
     # a draft is not public
     assert requests.get(f"{site}/recurso/{slug}", timeout=10).status_code == 404
 
     page.get_by_role("button", name="Publicar", exact=True).click()
-    assert "está publicado" in page.locator(".flash").first.inner_text()
+    expect(page.locator(".flash").first).to_contain_text("está publicado")
 
     citizen = chromium.new_context(locale="es-CO", accept_downloads=True).new_page()
     citizen.goto(f"{site}/recurso/{slug}")
@@ -144,8 +145,9 @@ def test_publisher_registers_publishes_edits_and_restores(site, chromium, tmp_pa
     # edit
     page.get_by_label("Título (obligatorio)").fill("Mesa de ayuda distrital")
     page.get_by_role("button", name="Guardar cambios").click()
-    assert "Cambios guardados." in page.locator(".flash").first.inner_text()
+    expect(page.locator(".flash").first).to_contain_text("Cambios guardados.")
     page.get_by_role("link", name="Historial de cambios").click()
+    page.wait_for_url("**/historial")
     assert axe_violations(page) == []
     row = page.locator("table.diff tbody tr", has=page.get_by_role("rowheader", name="Título"))
     assert "Mesa de ayuda para trámites en línea" in row.inner_text()
@@ -153,7 +155,7 @@ def test_publisher_registers_publishes_edits_and_restores(site, chromium, tmp_pa
 
     # restore the first version
     page.get_by_role("button", name="Restaurar la versión 1").click()
-    assert "Se restauró la versión 1" in page.locator(".flash").first.inner_text()
+    expect(page.locator(".flash").first).to_contain_text("Se restauró la versión 1")
     citizen.goto(f"{site}/recurso/{slug}")
     assert citizen.get_by_role("heading", level=1).inner_text() == (
         "Mesa de ayuda para trámites en línea"
