@@ -14,7 +14,7 @@ from catalog.extensions import db
 from catalog.models import Publisher
 from catalog.services.actors import Actor
 from catalog.services.resources import change_status, create_resource
-from catalog.stewardship.registers import ASSETS_COLUMNS, SCHEME_COLUMNS
+from catalog.stewardship.registers import ASSETS_COLUMNS, INDEX_COLUMNS, SCHEME_COLUMNS
 
 from .conftest import BASE_URI, add_two_entities
 
@@ -78,6 +78,43 @@ def catalog(app):
             status="published",
             access_rights="clasificada",
             issued="2023-01-15",
+            exception_ground="intimidad",
+            exception_legal_basis="Ley 1581 de 2012, artículo 5 (datos sensibles).",
+            exception_scope="parcial",
+        )
+        _create(
+            slug="mapa-riesgos",
+            title="Mapa de riesgos de la infraestructura",
+            type="documento-tecnico",
+            status="published",
+            publisher="entidad-a-unidad",
+            creator="entidad-a",
+            access_rights="reservada",
+            issued="2024-06-30",
+            support_medium="digital",
+            exception_ground="seguridad-publica",
+            exception_legal_basis="Ley 1273 de 2009.",
+            exception_scope="total",
+            exception_until="2039-06-30",
+        )
+        _create(
+            slug="reservado-borrador",
+            title="Borrador reservado",
+            access_rights="reservada",
+            exception_ground="salud-publica",
+            exception_legal_basis="Ley 9 de 1979.",
+            exception_scope="total",
+            exception_until="2030-01-01",
+        )
+        _create(
+            slug="clasificado-de-b",
+            title="Clasificado de B",
+            publisher="entidad-b",
+            status="published",
+            access_rights="clasificada",
+            exception_ground="secretos",
+            exception_legal_basis="Decisión 486 de 2000 (CAN).",
+            exception_scope="total",
         )
         _create(slug="borrador", title="Borrador de guía")
         withdrawn = _create(slug="retirado", title="Guía retirada", status="published")
@@ -97,6 +134,15 @@ EXPECTED_ASSETS = [
         "application/octet-stream",
         "Publicada",
         PAGE + "formula",
+    ),
+    (
+        "Información de la entidad",
+        "Mapa de riesgos de la infraestructura",
+        "Español",
+        "Digital",
+        "",
+        "No publicada (información pública reservada)",
+        PAGE + "mapa-riesgos",
     ),
     (
         "Normativa",
@@ -162,6 +208,39 @@ EXPECTED_SCHEME = [
     ),
 ]
 
+# classified and reserved resources of entity A and its unit, published only (not the draft,
+# not entity B's), ordered by category then title
+EXPECTED_INDEX = [
+    (
+        "Información de la entidad",
+        "Mapa de riesgos de la infraestructura",
+        "Español",
+        "Digital",
+        "2024-06-30",
+        "Entidad A",
+        "Unidad de A — Entidad A",
+        "La seguridad pública",
+        "Ley 1712 de 2014, artículo 19, literal b",
+        "Ley 1273 de 2009.",
+        "Total",
+        "2039-06-30",
+    ),
+    (
+        "Planeación, presupuesto e informes",
+        "Informe clasificado",
+        "Español",
+        "",
+        "2023-01-15",
+        "Entidad A",
+        "Entidad A",
+        "El derecho de toda persona a la intimidad",
+        "Ley 1712 de 2014, artículo 18, literal a",
+        "Ley 1581 de 2012, artículo 5 (datos sensibles).",
+        "Parcial",
+        "Sin plazo (información clasificada)",
+    ),
+]
+
 
 def _neutral(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@") else value
@@ -206,6 +285,7 @@ def _html_table(client, url: str):
     [
         ("registro-activos", ASSETS_COLUMNS, EXPECTED_ASSETS),
         ("esquema-publicacion", SCHEME_COLUMNS, EXPECTED_SCHEME),
+        ("indice-clasificada-reservada", INDEX_COLUMNS, EXPECTED_INDEX),
     ],
 )
 def test_register_in_every_format(catalog, register, columns, expected):
@@ -245,7 +325,7 @@ def test_xlsx_dates_are_dates(catalog):
 
 def test_unit_register_has_only_the_units_resources(catalog):
     rows = _csv(catalog.test_client(), "/entidad/entidad-a-unidad/registro-activos.csv")
-    assert [r[-1] for r in rows[1:]] == [PAGE + "decreto-unidad"]
+    assert [r[-1] for r in rows[1:]] == [PAGE + "mapa-riesgos", PAGE + "decreto-unidad"]
     rows = _csv(catalog.test_client(), "/entidad/entidad-b/esquema-publicacion.csv")
     assert [r[0] for r in rows[1:]] == ["Guía de B"]
 
@@ -254,6 +334,7 @@ def test_entity_page_links_the_registers(catalog):
     html = catalog.test_client().get("/entidad/entidad-a").get_data(as_text=True)
     assert "/entidad/entidad-a/registro-activos" in html
     assert "/entidad/entidad-a/esquema-publicacion" in html
+    assert "/entidad/entidad-a/indice-clasificada-reservada" in html
 
 
 def test_empty_register(app):

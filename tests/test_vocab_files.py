@@ -43,6 +43,8 @@ EXPECTED_KEYS = {
     "support-media",
     "legal-status",
     "information-categories",
+    "exception-grounds",
+    "exception-scopes",
 }
 MATCHES = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch)
 
@@ -78,8 +80,8 @@ def _one_label(graph: Graph, node, predicate, lang: str) -> list[str]:
     ]
 
 
-def test_there_are_thirteen_files():
-    assert len(TTL_FILES) == 13
+def test_there_are_fifteen_files():
+    assert len(TTL_FILES) == 15
 
 
 @pytest.mark.parametrize("path", TTL_FILES, ids=lambda p: p.name)
@@ -338,3 +340,22 @@ def test_jsonld_context_round_trips():
     again = Graph().parse(data=text, format="json-ld")
     assert len(again) == len(g)
     assert set(again) == set(g)
+
+
+def test_exception_grounds_follow_articles_18_and_19(vocab):
+    """Ley 1712: three grounds classify (art. 18 a–c), ten reserve (art. 19 a–i and parágrafo)."""
+    grounds = vocab["exception-grounds"]
+    by_access: dict[str, list[str]] = {}
+    for concept in grounds:
+        by_access.setdefault(str(concept.prop("accessRights")), []).append(
+            str(concept.prop("legalProvision"))
+        )
+    assert set(by_access) == {"clasificada", "reservada"}
+    assert set(by_access) <= set(vocab["access-rights"].by_notation)
+    assert [p.rsplit(" ", 1)[-1] for p in by_access["clasificada"]] == ["a", "b", "c"]
+    assert [p.rsplit(" ", 1)[-1] for p in by_access["reservada"]] == [
+        *"abcdefghi",
+        "parágrafo",
+    ]
+    assert all(p.startswith("Ley 1712 de 2014, artículo 1") for p in sum(by_access.values(), []))
+    assert [c.notation for c in vocab["exception-scopes"]] == ["total", "parcial"]

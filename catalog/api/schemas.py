@@ -9,6 +9,7 @@ from marshmallow import RAISE, Schema, ValidationError, pre_load, validates_sche
 
 from ..errors import Invalid, flatten_messages
 from ..models import DRAFT, PUBLISHED
+from ..services import access_exceptions
 from . import fields as f
 
 THEME_SCHEMES = ("datos-gov-co", "mipg", "eu-themes")
@@ -144,6 +145,10 @@ class ResourceSchema(StrictSchema):
     version_notes = f.LongText(max_length=5000, allow_none=True)
     support_medium = f.Concept("support-media", allow_none=True)
     information_category = f.Concept("information-categories", allow_none=True)
+    exception_ground = f.Concept("exception-grounds", allow_none=True)
+    exception_legal_basis = f.LongText(max_length=2000, allow_none=True)
+    exception_scope = f.Concept("exception-scopes", allow_none=True)
+    exception_until = f.Date(allow_none=True)
     contact_name = f.Text(max_length=200, allow_none=True)
     contact_email = f.Email(allow_none=True)
     norm = f.Nested(NormSchema, allow_none=True)
@@ -158,7 +163,7 @@ class ResourceSchema(StrictSchema):
         return data
 
     @validates_schema
-    def _coherent(self, data: dict[str, Any], **_: Any) -> None:
+    def _coherent(self, data: dict[str, Any], *, partial: Any = False, **_: Any) -> None:
         errors: dict[str, list[str]] = {}
         if "status" in data and data["status"] not in (DRAFT, PUBLISHED):
             errors["status"] = ["Use «draft» o «published»; para retirar use POST …/retirar."]
@@ -168,6 +173,8 @@ class ResourceSchema(StrictSchema):
         issued, modified = data.get("issued"), data.get("modified")
         if issued and modified and modified < issued:
             errors["modified"] = ["La fecha de actualización es anterior a la de publicación."]
+        if not partial:  # a partial update is checked on the merged resource (services)
+            errors.update(access_exceptions.problems(data))
         if errors:
             raise ValidationError(errors)
 

@@ -68,6 +68,13 @@ class Resource(db.Model):
     support_medium: Mapped[str | None] = mapped_column(String(40))
     # Ley 1712 "categoría de información" (vocab/information-categories.ttl)
     information_category: Mapped[str | None] = mapped_column(String(40))
+    # Ley 1712 exception, for classified or reserved information (Índice de Información
+    # Clasificada y Reservada): ground (vocab/exception-grounds.ttl: objetivo legítimo and its
+    # article), the specific norm (fundamento jurídico), total or partial, and until when
+    exception_ground: Mapped[str | None] = mapped_column(String(40))
+    exception_legal_basis: Mapped[str | None] = mapped_column(Text)
+    exception_scope: Mapped[str | None] = mapped_column(String(20))
+    exception_until: Mapped[date | None] = mapped_column()
     # norms
     norm_number: Mapped[str | None] = mapped_column(String(60))
     norm_date: Mapped[date | None] = mapped_column()

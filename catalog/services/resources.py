@@ -17,6 +17,7 @@ from ..extensions import db
 from ..models import DRAFT, PUBLISHED, WITHDRAWN, Publisher, Resource
 from ..models.types import utcnow
 from ..text import slugify
+from . import access_exceptions
 from . import snapshot as snap
 from .actors import Actor
 from .derived import refresh_derived
@@ -161,6 +162,7 @@ def _new_resource(
         resource.uuid = data["uuid"]
     with db.session.no_autoflush:
         snap.apply(resource, data, partial=False, trusted=trusted)
+        access_exceptions.check(resource)
     db.session.add(resource)
     _set_status(resource, data.get("status") or DRAFT, data.get("withdrawn_reason"))
     resource.updated_at = utcnow()
@@ -194,6 +196,7 @@ def update_resource(
         before = snap.snapshot(resource)
         with db.session.no_autoflush:
             snap.apply(resource, data, partial=partial, trusted=trusted)
+            access_exceptions.check(resource)
         if "status" in data and data["status"] != resource.status:
             _set_status(resource, data["status"], data.get("withdrawn_reason"))
         resource.updated_at = utcnow()

@@ -9,6 +9,7 @@ from . import bp
 from .registers import KINDS, as_text, build_register, find_entity, widths
 
 DOWNLOADS = {"csv": CSV_MEDIA_TYPE, "xlsx": XLSX_MEDIA_TYPE}
+REGISTER = "<any(" + ", ".join(f"'{key}'" for key in KINDS) + "):register>"
 
 
 def _download(body: bytes, ext: str, filename: str) -> Response:
@@ -18,14 +19,16 @@ def _download(body: bytes, ext: str, filename: str) -> Response:
     return response
 
 
-@bp.get("/entidad/<slug>/<any('registro-activos', 'esquema-publicacion'):register>")
+@bp.get(f"/entidad/<slug>/{REGISTER}")
 def register_page(slug: str, register: str):
     """The register as an accessible table, with its downloads."""
     built = build_register(KINDS[register], find_entity(slug))
-    return render_template("stewardship/register.html", register=built, as_text=as_text)
+    return render_template(
+        "stewardship/register.html", register=built, as_text=as_text, kinds=KINDS.values()
+    )
 
 
-@bp.get("/entidad/<slug>/<any('registro-activos', 'esquema-publicacion'):register>.<ext>")
+@bp.get(f"/entidad/<slug>/{REGISTER}.<ext>")
 def register_download(slug: str, register: str, ext: str):
     """The register as CSV (UTF-8 with BOM, ";") or XLSX."""
     if ext not in DOWNLOADS:

@@ -4,6 +4,9 @@
   resource of the entity and its units, whatever its access rights.
 - Esquema de Publicación de Información (art. 2.1.1.5.3.1): the published resources whose
   information is public (access rights "publica" or not stated).
+- Índice de Información Clasificada y Reservada (art. 2.1.1.5.2.1): the published resources
+  whose information is classified or reserved, with their exception (ground, norm, scope, term;
+  see catalog.services.access_exceptions).
 
 Columns are exactly those of ../shared/colombia.md. Cells are plain values (text, dates) so the
 HTML page, the CSV and the XLSX show the same thing. Labels are Spanish: these are legal
@@ -28,6 +31,8 @@ from ..rdf.mapping import DEFAULT_LANGUAGE
 from ..text import fold, truncate
 
 PUBLIC_ACCESS = (None, "publica")
+RESTRICTED_ACCESS = ("clasificada", "reservada")
+NO_TERM = "Sin plazo (información clasificada)"
 DESCRIPTION_LENGTH = 300
 
 ASSETS_COLUMNS = (
@@ -49,6 +54,20 @@ SCHEME_COLUMNS = (
     "Lugar de consulta",
     "Responsable de la producción",
     "Responsable de la información",
+)
+INDEX_COLUMNS = (
+    "Categoría de información",
+    "Nombre o título de la información",
+    "Idioma",
+    "Medio de conservación o soporte",
+    "Fecha de generación",
+    "Responsable de la producción",
+    "Responsable de la información",
+    "Objetivo legítimo de la excepción",
+    "Fundamento constitucional o legal",
+    "Fundamento jurídico de la excepción",
+    "Excepción total o parcial",
+    "Plazo de la clasificación o reserva",
 )
 
 
@@ -84,7 +103,20 @@ SCHEME = RegisterKind(
         "entidad y sus dependencias."
     ),
 )
-KINDS = {kind.key: kind for kind in (ASSETS, SCHEME)}
+INDEX = RegisterKind(
+    key="indice-clasificada-reservada",
+    title="Índice de Información Clasificada y Reservada",
+    columns=INDEX_COLUMNS,
+    row_header=1,
+    intro=(
+        "Información que la entidad ha calificado como clasificada (Ley 1712 de 2014, art. 18) "
+        "o reservada (art. 19), con el objetivo legítimo y el fundamento de cada excepción, su "
+        "alcance y su plazo (Ley 1712 de 2014, arts. 20 a 22; Decreto 1081 de 2015), construido a "
+        "partir de los recursos publicados en este catálogo por la entidad y sus dependencias. "
+        "El índice es público; la información que describe no lo es."
+    ),
+)
+KINDS = {kind.key: kind for kind in (ASSETS, SCHEME, INDEX)}
 
 Value = str | date | None
 
@@ -126,11 +158,16 @@ def build_register(kind: RegisterKind, publisher: Publisher) -> Register:
         query = query.where(
             (Resource.access_rights.is_(None)) | (Resource.access_rights == "publica")
         )
+    elif kind is INDEX:
+        query = query.where(Resource.access_rights.in_(RESTRICTED_ACCESS))
     resources = list(db.session.execute(query).scalars())
     labels = _Labels()
     if kind is ASSETS:
         resources.sort(key=lambda r: (labels.category_order(r), fold(r.title), r.id))
         rows = [_asset_row(r, labels) for r in resources]
+    elif kind is INDEX:
+        resources.sort(key=lambda r: (labels.category_order(r), fold(r.title), r.id))
+        rows = [_index_row(r, labels) for r in resources]
     else:
         resources.sort(key=lambda r: (fold(r.title), r.id))
         rows = [_scheme_row(r, labels) for r in resources]
@@ -207,8 +244,7 @@ def _published_or_available(resource: Resource, labels: _Labels) -> str:
 
 
 def _scheme_row(resource: Resource, labels: _Labels) -> tuple[Value, ...]:
-    responsible = resource.publisher.display_name
-    producer = resource.creator.display_name if resource.creator else responsible
+    producer, responsible = _responsibles(resource)
     return (
         resource.title,
         labels.languages(resource),
@@ -222,6 +258,33 @@ def _scheme_row(resource: Resource, labels: _Labels) -> tuple[Value, ...]:
     )
 
 
+def _responsibles(resource: Resource) -> tuple[str, str]:
+    """(responsable de la producción, responsable de la información)."""
+    responsible = resource.publisher.display_name
+    producer = resource.creator.display_name if resource.creator else responsible
+    return producer, responsible
+
+
+def _index_row(resource: Resource, labels: _Labels) -> tuple[Value, ...]:
+    category = labels.category(resource)
+    ground = labels.vocab["exception-grounds"].get(resource.exception_ground)
+    producer, responsible = _responsibles(resource)
+    return (
+        category.label("es") if category else "Sin categoría asignada",
+        resource.title,
+        labels.languages(resource),
+        labels.label("support-media", resource.support_medium),
+        resource.issued,
+        producer,
+        responsible,
+        ground.label("es") if ground else "",
+        str(ground.prop("legalProvision")) if ground else "",
+        resource.exception_legal_basis or "",
+        labels.label("exception-scopes", resource.exception_scope),
+        resource.exception_until or (NO_TERM if resource.access_rights == "clasificada" else ""),
+    )
+
+
 def as_text(value: Value) -> str:
     """A cell as the HTML page shows it (dates AAAA-MM-DD, like the downloads)."""
     if value is None:
@@ -231,5 +294,10 @@ def as_text(value: Value) -> str:
 
 def widths(kind: RegisterKind) -> Sequence[int]:
     """Column widths (characters) of the XLSX: long texts wide, codes narrow."""
-    wide = {"Descripción del contenido": 70, "Nombre o título de la información": 50}
+    wide = {
+        "Descripción del contenido": 70,
+        "Nombre o título de la información": 50,
+        "Objetivo legítimo de la excepción": 40,
+        "Fundamento jurídico de la excepción": 50,
+    }
     return [wide.get(c, 45 if c in ("Enlace", "Lugar de consulta") else 22) for c in kind.columns]

@@ -108,6 +108,28 @@ COMMON = (
             Field("license", "Licencia", "select", "licences"),
             Field("access_rights", "Derechos de acceso (Ley 1712)", "select", "access-rights"),
             Field(
+                "exception_ground",
+                "Causal de la excepción (solo clasificada o reservada)",
+                "select",
+                "exception-grounds",
+                help="Artículo 18 de la Ley 1712 para información clasificada; artículo 19 para "
+                "reservada. Sale en el Índice de Información Clasificada y Reservada.",
+            ),
+            Field(
+                "exception_legal_basis",
+                "Fundamento jurídico de la excepción",
+                "textarea",
+                help="La norma o disposición que establece la excepción.",
+            ),
+            Field("exception_scope", "Excepción total o parcial", "select", "exception-scopes"),
+            Field(
+                "exception_until",
+                "Plazo de la clasificación o reserva",
+                "date",
+                help="Obligatorio para información reservada: a lo sumo 15 años desde su "
+                "generación (artículo 22). Vacío en información clasificada: sin plazo.",
+            ),
+            Field(
                 "information_category",
                 "Categoría de información (Ley 1712)",
                 "select",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
-from ..errors import BadRequest, NotFound, PreconditionFailed
+from ..errors import BadRequest, Invalid, NotFound, PreconditionFailed
 from ..extensions import db
 from ..models import Revision
 from ..services import resources as service
@@ -81,6 +81,14 @@ def restore(slug: str, seq: int):
     except PreconditionFailed:
         flash(
             "Otra persona cambió el recurso mientras tanto; revise el historial otra vez.", "error"
+        )
+        return redirect(url_for("workspace.history", slug=slug)), 303
+    except Invalid as error:  # an old version that today's rules refuse (e.g. Ley 1712 fields)
+        reasons = "; ".join(m for messages in error.fields.values() for m in messages)
+        flash(
+            f"La versión {seq} no se puede restaurar tal cual: {reasons} Edite el recurso en su "
+            "lugar.",
+            "error",
         )
         return redirect(url_for("workspace.history", slug=slug)), 303
     if updated.lock_version == version_before:
