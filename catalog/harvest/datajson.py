@@ -54,8 +54,9 @@ def dataset_object(resource: Resource) -> dict[str, Any]:
     licence = _concept("licences", resource.license or DEFAULT_LICENCE)
     if licence is not None:
         data["license"] = str(licence.prop("licenceDocument") or licence.uri)
-    if resource.rights:
-        data["rights"] = resource.rights[:255]
+    rights = resource.rights or _exception_rights(resource)
+    if rights:
+        data["rights"] = rights[:255]
     if resource.issued:
         data["issued"] = resource.issued.isoformat()
     frequency = _concept("frequencies", resource.accrual_periodicity)
@@ -102,3 +103,17 @@ def _organization(publisher) -> dict[str, Any]:
     if publisher.parent is not None:
         org["subOrganizationOf"] = _organization(publisher.parent)
     return org
+
+
+def _exception_rights(resource) -> str | None:
+    """DCAT-US `rights` explains a restricted accessLevel: the Ley 1712 exception, when the
+    publisher wrote no rights statement of its own."""
+    ground = _concept("exception-grounds", resource.exception_ground)
+    access = _concept("access-rights", resource.access_rights)
+    if ground is None or access is None:
+        return None
+    kind = str(access.prop("ley1712Label") or access.label("es"))
+    text = f"{kind}: {ground.label('es')} ({ground.prop('legalProvision')})"
+    if resource.exception_until:
+        text += f", hasta el {resource.exception_until.isoformat()}"
+    return text + "."
