@@ -29,6 +29,9 @@ def pages(app) -> list[str]:
         "/buscar?q=%3Cscript%3E",
         *(f"/recurso/{slug}" for slug in slugs.values()),
         "/entidad/secretaria-general",
+        "/recurso/plan-tratamiento-riesgos-seguridad-informacion",  # a reserved resource
+        "/entidad/secretaria-general/registro-activos",
+        "/entidad/secretaria-general/indice-clasificada-reservada",
         "/tema/mipg/gobierno-digital",
         "/tema/datos-gov-co/funcion-publica",
         "/acerca",
