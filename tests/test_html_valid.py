@@ -30,8 +30,6 @@ def pages(app) -> list[str]:
         *(f"/recurso/{slug}" for slug in slugs.values()),
         "/entidad/secretaria-general",
         "/recurso/plan-tratamiento-riesgos-seguridad-informacion",  # a reserved resource
-        "/entidad/secretaria-general/registro-activos",
-        "/entidad/secretaria-general/indice-clasificada-reservada",
         "/tema/mipg/gobierno-digital",
         "/tema/datos-gov-co/funcion-publica",
         "/acerca",

@@ -154,7 +154,12 @@ def test_every_public_page_has_lang_a_switch_and_valid_html_in_english(shared_de
 
 
 @pytest.mark.parametrize(
-    "path", ["/entidad/secretaria-general/registro-activos", "/publicar/ingresar"]
+    "path",
+    [
+        "/entidad/secretaria-general/registro-activos",
+        "/entidad/secretaria-general/indice-clasificada-reservada",
+        "/publicar/ingresar",
+    ],
 )
 def test_spanish_only_pages_say_so_and_offer_no_switch(shared_demo, path):
     """Ley 1712 registers and the publishers' workspace exist only in Spanish."""
