@@ -279,3 +279,72 @@ def test_bulk_import_reports_the_exception_per_row(app):
         assert report.imported == [(2, "informe-reservado")]
         resource = db.session.execute(db.select(Resource)).scalar_one()
         assert resource.exception_until == date(2030, 1, 1)
+
+
+def test_dashboard_lists_exceptions_to_attend(demo_app):
+    """Unsaid exceptions (stored before the fields existed) and reserves ending soon or ended."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    add_user(demo_app, "ana@sg.gov.co", "secretaria-general", "editor")
+    token = make_token(demo_app, "secretaria-general")
+    soon = (date.today() + timedelta(days=10)).isoformat()
+    response = demo_app.test_client().post(
+        "/api/v1/resources",
+        json={
+            "title": "Informe de inteligencia de seguridad",
+            "type": "informe-resultados",
+            "publisher": "secretaria-general",
+            "status": "published",
+            **RESERVED,
+            "exception_until": soon,
+        },
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 201, response.get_json()
+    with demo_app.app_context():
+        # as migrated: the demo's reserved plan without its exception, and one already ended
+        db.session.execute(
+            update(Resource)
+            .where(Resource.slug == "plan-tratamiento-riesgos-seguridad-informacion")
+            .values(exception_ground=None, exception_scope=None, exception_legal_basis=None)
+        )
+        db.session.commit()
+    client = demo_app.test_client()
+    assert sign_in(client, "ana@sg.gov.co").status_code == 302
+    page = client.get("/publicar/entidad/secretaria-general").text
+    assert "Plan de tratamiento de riesgos" in page
+    assert "Falta declarar la excepción" in page
+    assert f"La reserva vence en 10 días ({soon})." in page
+    # another entity's dashboard does not list them
+    add_user(demo_app, "beto@hacienda.gov.co", "secretaria-hacienda", "editor")
+    other = demo_app.test_client()
+    assert sign_in(other, "beto@hacienda.gov.co").status_code == 302
+    assert (
+        "Falta declarar la excepción" not in other.get("/publicar/entidad/secretaria-hacienda").text
+    )
+
+
+def test_attention_note_for_an_ended_reserve(app):
+    from types import SimpleNamespace
+
+    from catalog.services.access_exceptions import attention_note
+
+    ended = SimpleNamespace(
+        access_rights="reservada",
+        issued=date(2010, 1, 1),
+        exception_ground="salud-publica",
+        exception_legal_basis="Ley 9 de 1979.",
+        exception_scope="total",
+        exception_until=date(2025, 1, 1),
+    )
+    with app.app_context():
+        assert attention_note(ended, today=date(2026, 1, 1)) == (
+            "La reserva venció el 2025-01-01: la información es pública."
+        )
+        assert attention_note(ended, today=date(2024, 12, 2)) == (
+            "La reserva vence en 30 días (2025-01-01)."
+        )
+        assert attention_note(ended, today=date(2024, 12, 1)) is None
+        assert attention_note(SimpleNamespace(access_rights="publica")) is None

@@ -34,6 +34,7 @@ class Resource(db.Model):
         Index("ix_resource_publisher_status_updated", "publisher_id", "status", "updated_at"),
         Index("ix_resource_publisher_status_review", "publisher_id", "status", "next_review_on"),
         Index("ix_resource_publisher_status_quality", "publisher_id", "status", "quality_score"),
+        Index("ix_resource_access_rights", "access_rights"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -99,3 +99,34 @@ def check(resource: Resource) -> None:
     errors = problems(of_resource(resource))
     if errors:
         raise Invalid(errors)
+
+
+EXPIRY_WARNING_DAYS = 30
+
+
+def attention_note(resource: Resource, today: date | None = None) -> str | None:
+    """What a publisher must do about a stored classified/reserved resource (the dashboard):
+    an exception left unsaid (stored before these fields existed), or a reserve that has ended
+    or ends within 30 days. None when nothing is due."""
+    if resource.access_rights not in RESTRICTED:
+        return None
+    today = today or date.today()
+    values = of_resource(resource)
+    if (
+        not values["exception_ground"]
+        or not values["exception_scope"]
+        or not (values["exception_legal_basis"] or "").strip()
+    ):
+        return (
+            "Falta declarar la excepción (causal, fundamento, alcance) para el Índice de "
+            "Información Clasificada y Reservada."
+        )
+    until = resource.exception_until
+    if resource.access_rights == "reservada":
+        if until is None:
+            return "Falta el plazo de la reserva (a lo sumo 15 años)."
+        if until < today:
+            return f"La reserva venció el {until.isoformat()}: la información es pública."
+        if (until - today).days <= EXPIRY_WARNING_DAYS:
+            return f"La reserva vence en {(until - today).days} días ({until.isoformat()})."
+    return None

@@ -149,4 +149,35 @@ def attention(publisher: Publisher) -> list[tuple[Resource, str]]:
         .limit(ATTENTION_LIMIT)
     ).scalars()
     items += [(r, f"Calidad de metadatos deficiente ({r.quality_score} de 405).") for r in poor]
+    items += _exceptions_due(family)
     return items
+
+
+def _exceptions_due(family: list[int]) -> list[tuple[Resource, str]]:
+    """Classified/reserved resources whose exception is unsaid or whose reserve ends (the
+    access_rights index keeps this to the entity's few restricted resources)."""
+    from datetime import date, timedelta
+
+    from ..services.access_exceptions import EXPIRY_WARNING_DAYS, attention_note
+
+    soon = date.today() + timedelta(days=EXPIRY_WARNING_DAYS)
+    incomplete = (
+        Resource.exception_ground.is_(None)
+        | Resource.exception_scope.is_(None)
+        | Resource.exception_legal_basis.is_(None)
+        | ((Resource.access_rights == "reservada") & Resource.exception_until.is_(None))
+        | (Resource.exception_until <= soon)
+    )
+    candidates = db.session.execute(
+        db.select(Resource)
+        .where(
+            Resource.access_rights.in_(("clasificada", "reservada")),
+            Resource.publisher_id.in_(family),
+            Resource.status != WITHDRAWN,
+            incomplete,
+        )
+        .order_by(Resource.exception_until, Resource.id)
+        .limit(ATTENTION_LIMIT)
+    ).scalars()
+    notes = [(r, attention_note(r)) for r in candidates]
+    return [(r, note) for r, note in notes if note]

@@ -22,9 +22,12 @@ def upgrade():
     op.add_column("resource", sa.Column("exception_legal_basis", sa.Text()))
     op.add_column("resource", sa.Column("exception_scope", sa.String(20)))
     op.add_column("resource", sa.Column("exception_until", sa.Date()))
+    # the few classified/reserved resources, found without scanning an entity's whole list
+    op.create_index("ix_resource_access_rights", "resource", ["access_rights"])
 
 
 def downgrade():
+    op.drop_index("ix_resource_access_rights", table_name="resource")
     # plain DROP COLUMN (SQLite >= 3.35): a batch rebuild of `resource` would have to drop a
     # table other tables reference while foreign keys are enforced
     for name in reversed(COLUMNS):
