@@ -28,10 +28,10 @@ from ..extensions import db
 from ..markdown import markdown_to_text
 from ..models import PUBLISHED, Publisher, Resource
 from ..rdf.mapping import DEFAULT_LANGUAGE
+from ..services.access_exceptions import RESTRICTED
 from ..text import fold, truncate
 
 PUBLIC_ACCESS = (None, "publica")
-RESTRICTED_ACCESS = ("clasificada", "reservada")
 NO_TERM = "Sin plazo (información clasificada)"
 DESCRIPTION_LENGTH = 300
 
@@ -159,18 +159,15 @@ def build_register(kind: RegisterKind, publisher: Publisher) -> Register:
             (Resource.access_rights.is_(None)) | (Resource.access_rights == "publica")
         )
     elif kind is INDEX:
-        query = query.where(Resource.access_rights.in_(RESTRICTED_ACCESS))
+        query = query.where(Resource.access_rights.in_(RESTRICTED))
     resources = list(db.session.execute(query).scalars())
     labels = _Labels()
-    if kind is ASSETS:
-        resources.sort(key=lambda r: (labels.category_order(r), fold(r.title), r.id))
-        rows = [_asset_row(r, labels) for r in resources]
-    elif kind is INDEX:
-        resources.sort(key=lambda r: (labels.category_order(r), fold(r.title), r.id))
-        rows = [_index_row(r, labels) for r in resources]
-    else:
+    if kind is SCHEME:  # by title; the other two group rows by category first
         resources.sort(key=lambda r: (fold(r.title), r.id))
-        rows = [_scheme_row(r, labels) for r in resources]
+    else:
+        resources.sort(key=lambda r: (labels.category_order(r), fold(r.title), r.id))
+    row = {ASSETS.key: _asset_row, SCHEME.key: _scheme_row, INDEX.key: _index_row}[kind.key]
+    rows = [row(r, labels) for r in resources]
     return Register(
         kind,
         publisher,
@@ -199,6 +196,10 @@ class _Labels:
         chosen = self.vocab["information-categories"].get(resource.information_category)
         return chosen or self.by_type.get(resource.type)
 
+    def category_name(self, resource: Resource) -> str:
+        concept = self.category(resource)
+        return concept.label("es") if concept else "Sin categoría asignada"
+
     def category_order(self, resource: Resource) -> int:
         concept = self.category(resource)
         order = concept.prop("order") if concept else None
@@ -218,10 +219,9 @@ class _Labels:
 
 
 def _asset_row(resource: Resource, labels: _Labels) -> tuple[Value, ...]:
-    category = labels.category(resource)
     summary = truncate(markdown_to_text(resource.description), DESCRIPTION_LENGTH)
     return (
-        category.label("es") if category else "Sin categoría asignada",
+        labels.category_name(resource),
         f"{resource.title}: {summary}" if summary else resource.title,
         labels.languages(resource),
         labels.label("support-media", resource.support_medium),
@@ -266,11 +266,10 @@ def _responsibles(resource: Resource) -> tuple[str, str]:
 
 
 def _index_row(resource: Resource, labels: _Labels) -> tuple[Value, ...]:
-    category = labels.category(resource)
     ground = labels.vocab["exception-grounds"].get(resource.exception_ground)
     producer, responsible = _responsibles(resource)
     return (
-        category.label("es") if category else "Sin categoría asignada",
+        labels.category_name(resource),
         resource.title,
         labels.languages(resource),
         labels.label("support-media", resource.support_medium),
