@@ -12,7 +12,7 @@ the API, the form, the bulk import and restores all refuse the same incoherent s
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from flask import current_app
@@ -73,10 +73,10 @@ def problems(values: Mapping[str, Any]) -> dict[str, list[str]]:
                 "Indique hasta cuándo dura la reserva (a lo sumo 15 años, Ley 1712 de 2014, "
                 "artículo 22)."
             ]
-        elif until > reserve_limit(issued):
+        elif until > (limit := reserve_limit(issued)):
             errors["exception_until"] = [
                 "La reserva no puede durar más de 15 años desde que se generó la información "
-                f"(Ley 1712 de 2014, artículo 22): a más tardar {reserve_limit(issued)}."
+                f"(Ley 1712 de 2014, artículo 22): a más tardar {limit}."
             ]
         elif until < date.today():
             errors["exception_until"] = [
@@ -102,6 +102,19 @@ def check(resource: Resource) -> None:
 
 
 EXPIRY_WARNING_DAYS = 30
+
+
+def may_need_attention(today: date | None = None):
+    """SQL condition: the restricted resources `attention_note` may have something to say about
+    (a cheap pre-filter; the note decides)."""
+    soon = (today or date.today()) + timedelta(days=EXPIRY_WARNING_DAYS)
+    return Resource.access_rights.in_(RESTRICTED) & (
+        Resource.exception_ground.is_(None)
+        | Resource.exception_scope.is_(None)
+        | Resource.exception_legal_basis.is_(None)
+        | ((Resource.access_rights == "reservada") & Resource.exception_until.is_(None))
+        | (Resource.exception_until <= soon)
+    )
 
 
 def attention_note(resource: Resource, today: date | None = None) -> str | None:

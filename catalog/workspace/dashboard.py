@@ -156,25 +156,14 @@ def attention(publisher: Publisher) -> list[tuple[Resource, str]]:
 def _exceptions_due(family: list[int]) -> list[tuple[Resource, str]]:
     """Classified/reserved resources whose exception is unsaid or whose reserve ends (the
     access_rights index keeps this to the entity's few restricted resources)."""
-    from datetime import date, timedelta
+    from ..services.access_exceptions import attention_note, may_need_attention
 
-    from ..services.access_exceptions import EXPIRY_WARNING_DAYS, attention_note
-
-    soon = date.today() + timedelta(days=EXPIRY_WARNING_DAYS)
-    incomplete = (
-        Resource.exception_ground.is_(None)
-        | Resource.exception_scope.is_(None)
-        | Resource.exception_legal_basis.is_(None)
-        | ((Resource.access_rights == "reservada") & Resource.exception_until.is_(None))
-        | (Resource.exception_until <= soon)
-    )
     candidates = db.session.execute(
         db.select(Resource)
         .where(
-            Resource.access_rights.in_(("clasificada", "reservada")),
+            may_need_attention(),
             Resource.publisher_id.in_(family),
             Resource.status != WITHDRAWN,
-            incomplete,
         )
         .order_by(Resource.exception_until, Resource.id)
         .limit(ATTENTION_LIMIT)
