@@ -4,4 +4,14 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
+
+@bp.before_request
+def _credentials_first():
+    """A bearer token, when sent, is checked before anything else on every API route: a bad
+    or revoked one is a 401 even where no token is needed."""
+    from .auth import optional_actor
+
+    optional_actor()
+
+
 from . import views  # noqa: E402,F401

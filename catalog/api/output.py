@@ -90,9 +90,50 @@ def resource_out(resource: Resource, *, private: bool = False) -> dict[str, Any]
     return {**_meta.dump(resource), **data}
 
 
+ROLE_NAMES = {"admin": "Administrador", "editor": "Editor"}
+
+
+def public_actor(revision: Revision, publisher: Publisher) -> str:
+    """Who made a revision, as the public may see it: a role and an entity, never an e-mail
+    or a token (Ley 1581: staff sign-in addresses are personal data)."""
+    from ..extensions import db
+    from ..models import ApiToken, User
+
+    if revision.actor_token_id is not None:
+        token = db.session.get(ApiToken, revision.actor_token_id)
+        if token is not None:
+            role = ROLE_NAMES.get(token.role, token.role)
+            return f"{role} (token de API) · {token.publisher.display_name}"
+    if revision.actor_user_id is not None:
+        user = db.session.get(User, revision.actor_user_id)
+        if user is not None:
+            node: Publisher | None = publisher
+            while node is not None:
+                for membership in user.memberships:
+                    if membership.publisher_id == node.id:
+                        role = ROLE_NAMES.get(membership.role, membership.role)
+                        return f"{role} · {membership.publisher.display_name}"
+                node = node.parent
+            if user.is_admin:
+                return "Administrador del catálogo"
+        return f"Equipo · {publisher.display_name}"
+    if revision.actor_label.startswith("cosecha"):
+        return revision.actor_label
+    return "Sistema del catálogo"
+
+
 def revision_out(revision: Revision, *, private: bool = False) -> dict[str, Any]:
     out = _revision.dump(revision)
-    if not private and "good_practice" in (out.get("changes") or {}):
-        for side in out["changes"]["good_practice"]:
+    if private:
+        return out
+    out["actor"] = public_actor(revision, revision.resource.publisher)
+    changes = out.get("changes") or {}
+    if "good_practice" in changes:
+        for side in changes["good_practice"]:
             public_collaborators(side)
+    dists = changes.get("distributions") or {}
+    for dist in [*dists.get("added", []), *dists.get("removed", [])]:
+        dist.pop("file_key", None)
+    for change in (dists.get("changed") or {}).values():
+        change.get("fields", {}).pop("file_key", None)
     return out

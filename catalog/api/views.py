@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Response, jsonify, request, url_for
 
-from ..errors import Gone, Invalid, NotFound
+from ..errors import Gone, Invalid, NotFound, Unauthorized
 from ..extensions import db
 from ..models import DRAFT, PUBLISHED, WITHDRAWN, Publisher, Resource
 from ..services import resources as service
@@ -127,7 +127,7 @@ def list_resources():
     status = request.args.get("status")
     if status in (DRAFT, WITHDRAWN):
         if actor is None:
-            raise Invalid({"status": ["Solo con token se pueden listar borradores o retirados."]})
+            raise Unauthorized("Solo con token se pueden listar borradores o retirados.")
         if not actor.is_admin:
             query = query.where(Resource.publisher_id.in_(actor.publisher_ids))
         query = query.where(Resource.status == status)
@@ -222,6 +222,7 @@ def unpublish_resource(slug: str):
 def _status(slug: str, status: str):
     actor = required_actor()
     resource = service.get_resource(slug)
+    actor.require_edit(resource.publisher)
     resource = service.change_status(
         resource, status, actor, expected_etag=request.headers.get("If-Match")
     )

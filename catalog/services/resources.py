@@ -183,6 +183,7 @@ def update_resource(
     trusted: bool = False,
 ) -> Resource:
     """Change a resource (full replace or partial). `expected_etag` enforces If-Match."""
+    actor.require_edit(resource.publisher)
     if expected_etag is not None and expected_etag.strip() not in (resource.etag, "*"):
         raise PreconditionFailed(
             "El recurso cambió desde que lo leyó (ETag distinto); recárguelo e intente de nuevo.",
@@ -217,6 +218,7 @@ def change_status(
     expected_etag: str | None = None,
 ) -> Resource:
     """Publish, unpublish (draft) or withdraw a resource, with its own revision."""
+    actor.require_edit(resource.publisher)  # before anything else, even a no-op answer
     if status == WITHDRAWN and not (reason or "").strip():
         raise Invalid({"reason": ["Indique por qué se retira el recurso."]})
     if expected_etag is not None and expected_etag.strip() not in (resource.etag, "*"):

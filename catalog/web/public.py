@@ -155,6 +155,7 @@ def resource_rdf(slug: str, ext: str):
 @bp.get("/id/recurso/<slug>")
 def resource_id(slug: str):
     """The resource's URI dereferences (303) to its description, HTML or RDF."""
+    _public_resource(slug)  # 404 for drafts (not even their existence is public), 410 withdrawn
     ext = negotiate(request)
     if ext is not None:
         return redirect(url_for("public.resource_rdf", slug=slug, ext=ext), 303)
@@ -203,6 +204,7 @@ def publisher_rdf(slug: str, ext: str):
 
 @bp.get("/id/entidad/<slug>")
 def publisher_id(slug: str):
+    _publisher(slug)  # 404 for an unknown entity, not a redirect to one
     ext = negotiate(request)
     if ext is not None:
         return redirect(url_for("public.publisher_rdf", slug=slug, ext=ext), 303)
