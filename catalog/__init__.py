@@ -41,6 +41,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from .web import init_web
 
     register_error_handlers(app)
+    from .services.witness import init_witness
+
+    init_witness(app)
     init_web(app)
     from .workspace import init_workspace
 

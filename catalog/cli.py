@@ -117,15 +117,25 @@ def import_csv(path: str, publisher_slug: str, all_or_nothing: bool) -> None:
 
 
 @click.command("verify")
+@click.option("--head", "head_hash", help="Hash de la cabeza publicada (/integridad.json).")
+@click.option("--length", type=click.IntRange(min=1), help="Revisiones que cubre esa cabeza.")
 @with_appcontext
-def verify() -> None:
-    """Recompute the hash chains, compare records with their history, re-hash hosted files."""
+def verify(head_hash: str | None, length: int | None) -> None:
+    """Recompute the hash chains, compare records with their history, re-hash hosted files.
+
+    The chain is also compared with a head known from outside the database: --head/--length
+    (e.g. from the published /integridad.json), or else the witness file the app keeps."""
+    from .services.witness import Head
     from .stewardship.integrity import verify as run
 
-    report = run()
+    if (head_hash is None) != (length is None):
+        raise click.UsageError("Use --head y --length juntos.")
+    report = run(Head(head_hash, length) if head_hash and length else None)
     click.echo(
         f"{report.revisions} revisiones, {report.resources} recursos, {report.files} archivos."
     )
+    for note in report.notes:
+        click.echo(f"AVISO: {note}", err=True)
     for problem in report.problems:
         click.echo(f"PROBLEMA: {problem}", err=True)
     if not report.ok:

@@ -27,7 +27,13 @@ def load_settings(instance_path: str) -> dict:
         "CATALOG_BASE_URI": base_uri,
         "SECRET_KEY": secret,
         "CATALOG_FILES_DIR": env.get("CATALOG_FILES_DIR", str(Path(instance_path) / "files")),
+        "CATALOG_WITNESS_FILE": env.get(
+            "CATALOG_WITNESS_FILE", str(Path(instance_path) / "chain-head.json")
+        ),
         "CATALOG_MAX_UPLOAD_BYTES": int(env.get("CATALOG_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)),
+        # failed sign-ins per address (every app server counts them in the database)
+        "CATALOG_SIGNIN_LIMIT": int(env.get("CATALOG_SIGNIN_LIMIT", 10)),
+        "CATALOG_SIGNIN_WINDOW_SECONDS": int(env.get("CATALOG_SIGNIN_WINDOW_SECONDS", 600)),
         "CATALOG_PAGE_SIZE": int(env.get("CATALOG_PAGE_SIZE", 100)),
         "CATALOG_MAX_PAGE_SIZE": int(env.get("CATALOG_MAX_PAGE_SIZE", 1000)),
         "CATALOG_TITLE": env.get("CATALOG_TITLE", "Catálogo de Gestión Pública Distrital"),
@@ -36,7 +42,8 @@ def load_settings(instance_path: str) -> dict:
         "SESSION_COOKIE_SECURE": base_uri.startswith("https://"),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SECURE": base_uri.startswith("https://"),
-        "WTF_CSRF_TIME_LIMIT": None,
+        # a form's CSRF token lasts a working day; an expired one gets a page to retry from
+        "WTF_CSRF_TIME_LIMIT": int(env.get("CATALOG_CSRF_TTL_SECONDS", 8 * 3600)),
         "JSON_SORT_KEYS": False,
         "BABEL_DEFAULT_LOCALE": "es",
         "BABEL_DEFAULT_TIMEZONE": "America/Bogota",
@@ -51,6 +58,10 @@ def _instance_secret(instance_path: str) -> str:
     except FileNotFoundError:
         path.parent.mkdir(parents=True, exist_ok=True)
         value = secrets.token_hex(32)
-        path.write_text(value)
-        path.chmod(0o600)
+        try:  # created private (0600) before a byte is written; never replaced if it exists
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process made it first: use theirs
+            return path.read_text().strip()
+        with os.fdopen(fd, "w") as handle:
+            handle.write(value)
         return value

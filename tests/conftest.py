@@ -28,6 +28,7 @@ def make_app(url: str, tmp: Path, **overrides) -> Flask:
         "TESTING": True,
         "SERVER_NAME": "catalogo.test",
         "CATALOG_FILES_DIR": str(tmp / "files"),
+        "CATALOG_WITNESS_FILE": str(tmp / "chain-head.json"),
     }
     config.update(overrides)
     return create_app(config)

@@ -86,3 +86,26 @@ class Template:
     def drop(self) -> None:
         if BACKEND == "postgresql":
             _pg_execute(f'DROP DATABASE IF EXISTS "{self.dbname}" WITH (FORCE)')
+
+
+def copy_database(url: str):
+    """A copy of a live test database (its connections closed first); returns (url, drop)."""
+    if BACKEND == "sqlite":
+        source = Path(sa.make_url(url).database)
+        engine = sa.create_engine(url, poolclass=sa.NullPool)
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        engine.dispose()
+        target = source.with_name(f"copy-{uuid.uuid4().hex[:8]}.sqlite3")
+        shutil.copyfile(source, target)
+
+        def cleanup() -> None:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{target}{suffix}").unlink(missing_ok=True)
+
+        return f"sqlite:///{target}", cleanup
+    source_name = sa.make_url(url).database
+    name = f"{source_name}_c{uuid.uuid4().hex[:6]}"
+    _pg_execute(f'CREATE DATABASE "{name}" TEMPLATE "{source_name}"')
+    copy = _pg_admin_url().set(database=name).render_as_string(hide_password=False)
+    return copy, lambda: _pg_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

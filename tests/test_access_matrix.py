@@ -306,9 +306,7 @@ def _calls(endpoint: str, world: World) -> list[Call]:
         "feeds.theme": [Call("GET", "/feeds/tema/mipg/gestion-conocimiento-innovacion.atom")],
         "feeds.resource_type": [Call("GET", "/feeds/tipo/buena-practica.rss")],
         "stewardship.register_page": [Call("GET", "/entidad/entidad-a/registro-activos")],
-        "stewardship.register_download": [
-            Call("GET", "/entidad/entidad-a/registro-activos.csv")
-        ],
+        "stewardship.register_download": [Call("GET", "/entidad/entidad-a/registro-activos.csv")],
         "stewardship.catalog_state": [Call("GET", "/estado")],
         "stewardship.reviews_feed": [Call("GET", "/feeds/revisiones/entidad-a.atom")],
         "stewardship.head_page": [Call("GET", "/integridad")],

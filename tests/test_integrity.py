@@ -9,9 +9,11 @@ import pytest
 from sqlalchemy import text
 
 from catalog.extensions import db
-from catalog.models import PUBLISHED, Resource, Revision
+from catalog.models import PUBLISHED, ChainHead, Resource, Revision
 from catalog.services.actors import Actor
+from catalog.services.history import catalog_link_hash, revision_hash
 from catalog.services.resources import get_resource, update_resource
+from catalog.stewardship import integrity
 from catalog.stewardship.integrity import verify
 
 
@@ -46,25 +48,219 @@ def test_untouched_catalog_verifies(demo_app):
     assert code == 0 and "Historial íntegro" in output
 
 
+def kinds(report) -> set[str]:
+    """Which of verify's named rules the report says broke."""
+    names = {
+        "sequence": integrity.SEQUENCE,
+        "previous": integrity.PREVIOUS,
+        "content": integrity.CONTENT,
+        "catalog_break": integrity.CATALOG_BREAK,
+        "catalog_link": integrity.CATALOG_LINK,
+        "version": integrity.VERSION,
+        "head": integrity.HEAD,
+        "known_missing": integrity.KNOWN_MISSING,
+        "known_rewritten": integrity.KNOWN_REWRITTEN,
+        "outside": integrity.OUTSIDE,
+    }
+    found = {name for name, text in names.items() for p in report.problems if text in p}
+    assert len(report.problems) >= len(found)
+    return found
+
+
+def reseal(from_id: int = 1) -> None:
+    """What a forger who knows the (public) algorithm does after editing: recompute every
+    content hash, the catalog chain and the stored head from revision `from_id` on."""
+    uuids = dict(db.session.execute(db.select(Resource.id, Resource.uuid)).all())
+    previous, last = None, {}
+    for revision in db.session.execute(db.select(Revision).order_by(Revision.id)).scalars():
+        if revision.id >= from_id:
+            revision.prev_hash = last.get(revision.resource_id, revision.prev_hash)
+            revision.hash = revision_hash(revision, uuids[revision.resource_id])
+            revision.catalog_prev_hash = previous
+            revision.catalog_hash = catalog_link_hash(
+                previous, revision.hash, revision.hash_version
+            )
+        last[revision.resource_id] = revision.hash
+        previous = revision.catalog_hash
+    head = db.session.get(ChainHead, 1)
+    head.hash = previous
+    db.session.commit()
+
+
+def _second_revision(app) -> Revision:
+    """A resource's second revision (so it has a predecessor), not its last."""
+    return (
+        db.session.execute(db.select(Revision).where(Revision.seq == 2).order_by(Revision.id))
+        .scalars()
+        .first()
+    )
+
+
+def _edit_published(app, n: int = 2) -> None:
+    slug = first_published(app)
+    for i in range(n):
+        update_resource(
+            get_resource(slug), {"version_label": f"9.{i}"}, Actor.system(), partial=True
+        )
+
+
+# each tampering, on its own, and the one rule that must name it
 TAMPERING = {
-    "edited revision": "UPDATE revision SET summary = 'otra cosa' WHERE id = 5",
-    "edited snapshot": "UPDATE revision SET snapshot = '{}' WHERE id = 7",
-    "removed revision": "DELETE FROM revision WHERE id = 10",
-    "record changed outside": "UPDATE resource SET title = 'Título cambiado a escondidas' "
-    "WHERE id = 3",
-    "rewritten head": "UPDATE chain_head SET hash = 'f00d'",
+    "summary edited": ("UPDATE revision SET summary = 'otra cosa' WHERE id = 5", {"content"}),
+    "changes edited": ("UPDATE revision SET changes = '{}' WHERE id = 5", {"content"}),
+    "actor id edited": (
+        "UPDATE revision SET actor_user_id = NULL, actor_token_id = NULL, "
+        "actor_label = 'otra persona' WHERE id = 5",
+        {"content"},
+    ),
+    "record changed outside": (
+        "UPDATE resource SET title = 'Título cambiado a escondidas' WHERE id = 3",
+        {"outside"},
+    ),
+    "stored head rewritten": ("UPDATE chain_head SET hash = 'f00d'", {"head"}),
+    "catalog link edited": (
+        "UPDATE revision SET catalog_hash = 'f00d' WHERE id = 5",
+        {"catalog_link", "catalog_break"},
+    ),
+    "unknown hash version": (
+        "UPDATE revision SET hash_version = 7 WHERE id = 5",
+        {"version", "content"},
+    ),
 }
 
 
 @pytest.mark.parametrize("how", list(TAMPERING))
-def test_tampering_is_detected(demo_app, how):
+def test_tampering_is_detected_by_its_rule(demo_app, how):
+    sql, expected = TAMPERING[how]
     with demo_app.app_context():
-        db.session.execute(text(TAMPERING[how]))
+        assert verify(record=False).ok
+        db.session.execute(text(sql))
         db.session.commit()
         report = verify()
-    assert not report.ok, how
+    assert kinds(report) == expected, report.problems
     code, output = run_cli(demo_app)
     assert code != 0 and "PROBLEMA" in output
+
+
+def test_resealed_sequence_gap_is_named(demo_app):
+    with demo_app.app_context():
+        _edit_published(demo_app)
+        revision = _second_revision(demo_app)
+        revision.seq = 3 if revision.seq == 2 else revision.seq  # a gap: 1, 3
+        last = (
+            db.session.execute(
+                db.select(Revision)
+                .where(Revision.resource_id == revision.resource_id)
+                .order_by(Revision.seq.desc())
+            )
+            .scalars()
+            .first()
+        )
+        db.session.flush()
+        if last.id != revision.id:
+            last.seq = 10
+        reseal(revision.id)
+        Path(demo_app.config["CATALOG_WITNESS_FILE"]).unlink()  # the forger's copy has none
+        assert kinds(verify(record=False)) == {"sequence"}
+
+
+def test_resealed_broken_link_to_previous_is_named(demo_app):
+    with demo_app.app_context():
+        revision = _second_revision(demo_app)
+        revision.prev_hash = "0" * 64
+        db.session.flush()
+        uuids = dict(db.session.execute(db.select(Resource.id, Resource.uuid)).all())
+        revision.hash = revision_hash(revision, uuids[revision.resource_id])
+        db.session.flush()
+        # reseal everything after it, but keep its forged prev_hash
+        previous = revision.catalog_prev_hash
+        revision.catalog_hash = catalog_link_hash(previous, revision.hash, revision.hash_version)
+        db.session.flush()
+        later = (
+            db.session.execute(
+                db.select(Revision).where(Revision.id > revision.id).order_by(Revision.id)
+            )
+            .scalars()
+            .all()
+        )
+        previous = revision.catalog_hash
+        for row in later:
+            row.catalog_prev_hash = previous
+            row.catalog_hash = catalog_link_hash(previous, row.hash, row.hash_version)
+            previous = row.catalog_hash
+        db.session.get(ChainHead, 1).hash = previous
+        db.session.commit()
+        assert kinds(verify(record=False)) == {"previous"}
+
+
+def test_downgraded_hash_version_is_caught_by_the_catalog_link(demo_app):
+    with demo_app.app_context():
+        revision = db.session.get(Revision, 5)
+        revision.changes = {"title": ["a", "b"]}
+        revision.hash_version = 1  # v1 hashes left `changes` out
+        db.session.flush()
+        uuids = dict(db.session.execute(db.select(Resource.id, Resource.uuid)).all())
+        revision.hash = revision_hash(revision, uuids[revision.resource_id])
+        db.session.commit()
+        found = kinds(verify(record=False))
+    assert "catalog_link" in found and "content" not in found
+
+
+def test_perfect_forgery_is_caught_by_the_known_head(demo_app):
+    with demo_app.app_context():
+        assert verify().ok  # records the witness
+        db.session.execute(text("UPDATE revision SET summary = 'reescrita' WHERE id = 5"))
+        db.session.commit()
+        reseal(5)
+        report = verify()
+        assert kinds(report) == {"known_rewritten"}
+        # without the witness nothing outside the database remembers: verify says so
+        Path(demo_app.config["CATALOG_WITNESS_FILE"]).unlink()
+        blind = verify(record=False)
+        assert blind.ok and "No hay cabeza conocida" in blind.notes[0]
+        # the published head, given by hand, still tells
+        from catalog.services.witness import Head
+
+        assert kinds(verify(Head(report.head.hash, report.head.length), record=False)) == set()
+
+
+def test_old_copy_of_the_database_is_caught_by_the_witness(demo_app, tmp_path):
+    """A database put back from a copy taken before the last writes (as a plain file copy of
+    a running SQLite can be) is consistent in itself; only the witness shows what is missing."""
+    from .conftest import make_app
+    from .databases import copy_database
+
+    with demo_app.app_context():
+        assert verify().ok
+        db.session.remove()
+        db.engine.dispose()
+    old_url, drop = copy_database(demo_app.config["SQLALCHEMY_DATABASE_URI"])
+    try:
+        with demo_app.app_context():
+            _edit_published(demo_app, 3)
+            assert verify().ok  # the witness moves forward with the writes
+        restored = make_app(
+            old_url, tmp_path, CATALOG_WITNESS_FILE=demo_app.config["CATALOG_WITNESS_FILE"]
+        )
+        with restored.app_context():
+            report = verify()
+            assert kinds(report) == {"known_missing"}, report.problems
+            db.session.remove()
+            db.engine.dispose()
+        code, output = run_cli(restored)
+        assert code == 1 and integrity.KNOWN_MISSING in output
+    finally:
+        drop()
+
+
+def test_witness_follows_every_write(demo_app):
+    from catalog.services.witness import read
+
+    with demo_app.app_context():
+        _edit_published(demo_app, 1)
+        head = db.session.get(ChainHead, 1)
+        known = read(Path(demo_app.config["CATALOG_WITNESS_FILE"]))
+        assert known is not None and (known.hash, known.length) == (head.hash, head.length)
 
 
 def test_reordered_history_is_detected(demo_app):

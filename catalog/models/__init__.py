@@ -4,6 +4,7 @@ from .accounts import ROLE_ADMIN, ROLE_EDITOR, ROLES, ApiToken, Membership, User
 from .derived import FileCheck, LinkCheck, ResourceFragment
 from .good_practice import Collaborator, GoodPractice
 from .history import ChainHead, Revision
+from .operations import IdempotentReply, RequestThrottle
 from .publishers import ENTITY, UNIT, Publisher
 from .resources import (
     DRAFT,
@@ -28,6 +29,7 @@ __all__ = [
     "ENTITY",
     "FacetCombination",
     "GoodPractice",
+    "IdempotentReply",
     "LinkCheck",
     "Membership",
     "PUBLISHED",
@@ -35,6 +37,7 @@ __all__ = [
     "ROLES",
     "ROLE_ADMIN",
     "ROLE_EDITOR",
+    "RequestThrottle",
     "Resource",
     "ResourceFragment",
     "ResourceKeyword",

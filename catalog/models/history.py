@@ -31,6 +31,8 @@ class Revision(db.Model):
     hash: Mapped[str] = mapped_column(String(64))
     catalog_prev_hash: Mapped[str | None] = mapped_column(String(64))
     catalog_hash: Mapped[str] = mapped_column(String(64))
+    # 1: written before migration 0015 (hash without changes and actor ids); 2: every column
+    hash_version: Mapped[int] = mapped_column(Integer, default=2, server_default="1")
 
     resource = relationship("Resource")
 

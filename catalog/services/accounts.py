@@ -72,7 +72,10 @@ _DUMMY_HASH = _hasher.hash("cuenta-inexistente")
 
 def authenticate(email: str, password: str) -> User | None:
     """The active user with this e-mail and password, or None. Five failures in a row lock the
-    account for 15 minutes (the attempt is refused even with the right password)."""
+    account for 15 minutes (the attempt is refused even with the right password).
+
+    Every branch does the same work — one Argon2 verification and one commit — so the time
+    taken does not tell an unknown e-mail from a locked, inactive or real account."""
     from datetime import timedelta
 
     from ..models import utcnow
@@ -80,21 +83,19 @@ def authenticate(email: str, password: str) -> User | None:
     user = db.session.execute(
         db.select(User).where(User.email == email.strip().lower())
     ).scalar_one_or_none()
-    if user is None:
+    now = utcnow()
+    locked = user is not None and user.locked_until is not None and user.locked_until > now
+    if user is None or locked or not user.active or not user.password_hash:
         try:
             _hasher.verify(_DUMMY_HASH, password)
         except VerificationError:
             pass
+        if user is not None and not locked:
+            _count_failure(user, now, timedelta(minutes=LOCK_MINUTES))
+        db.session.commit()
         return None
-    now = utcnow()
-    if user.locked_until is not None and user.locked_until > now:
-        db.session.rollback()
-        return None
-    if not user.active or not verify_password(user, password):
-        user.failed_logins = (user.failed_logins or 0) + 1
-        if user.failed_logins >= MAX_FAILURES:
-            user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
-            user.failed_logins = 0
+    if not verify_password(user, password):
+        _count_failure(user, now, timedelta(minutes=LOCK_MINUTES))
         db.session.commit()
         return None
     user.failed_logins = 0
@@ -102,6 +103,13 @@ def authenticate(email: str, password: str) -> User | None:
     user.last_login_at = now
     db.session.commit()
     return user
+
+
+def _count_failure(user: User, now, lock_for) -> None:
+    user.failed_logins = (user.failed_logins or 0) + 1
+    if user.failed_logins >= MAX_FAILURES:
+        user.locked_until = now + lock_for
+        user.failed_logins = 0
 
 
 def change_password(user: User, current: str, new: str, confirm: str) -> None:

@@ -22,9 +22,16 @@ def canonical_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+HASH_VERSION = 2
+
+
 def revision_hash(revision: Revision, resource_uuid: str) -> str:
-    """SHA-256 of the revision's content and the previous hash of its resource."""
-    payload = {
+    """SHA-256 of every stored column of the revision and the previous hash of its resource.
+
+    Version 2 (every revision written since migration 0015) covers all columns but the hashes
+    themselves and the row id, whose order the catalog-wide chain fixes. Version 1 (older rows)
+    left out the changes and the actor's ids; those rows keep their hash."""
+    payload: dict[str, Any] = {
         "resource": resource_uuid,
         "seq": revision.seq,
         "created_at": revision.created_at.isoformat(),
@@ -34,11 +41,23 @@ def revision_hash(revision: Revision, resource_uuid: str) -> str:
         "snapshot": revision.snapshot,
         "prev_hash": revision.prev_hash,
     }
+    if (revision.hash_version or HASH_VERSION) >= 2:
+        payload.update(
+            {
+                "hash_version": revision.hash_version or HASH_VERSION,
+                "changes": revision.changes,
+                "actor_user_id": revision.actor_user_id,
+                "actor_token_id": revision.actor_token_id,
+            }
+        )
     return hashlib.sha256(canonical_json(payload).encode("utf-8")).hexdigest()
 
 
-def catalog_link_hash(prev: str | None, revision_hash_value: str) -> str:
-    return hashlib.sha256(f"{prev or ''}:{revision_hash_value}".encode()).hexdigest()
+def catalog_link_hash(prev: str | None, revision_hash_value: str, version: int = 1) -> str:
+    """The catalog-wide link. From version 2 it also fixes the revision's hash version, so a
+    row cannot be passed off as an older, less covered one."""
+    suffix = f":v{version}" if version >= 2 else ""
+    return hashlib.sha256(f"{prev or ''}:{revision_hash_value}{suffix}".encode()).hexdigest()
 
 
 def _lock_chain_head() -> ChainHead:
@@ -85,15 +104,17 @@ def record_revision(
         snapshot=after,
         prev_hash=last.hash if last else None,
         catalog_prev_hash=head.hash,
+        hash_version=HASH_VERSION,
     )
     revision.hash = revision_hash(revision, resource.uuid)
-    revision.catalog_hash = catalog_link_hash(head.hash, revision.hash)
+    revision.catalog_hash = catalog_link_hash(head.hash, revision.hash, HASH_VERSION)
     db.session.add(revision)
     db.session.flush()
     head.revision_id = revision.id
     head.hash = revision.catalog_hash
     head.length = (head.length or 0) + 1
     head.updated_at = revision.created_at
+    db.session.info["chain_head"] = (head.hash, head.length)  # the witness, after commit
     return revision
 
 

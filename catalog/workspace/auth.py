@@ -7,20 +7,30 @@ ends every other session; signing in starts from an empty session (no fixation).
 
 from __future__ import annotations
 
+import secrets
 from functools import wraps
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
-from flask import Flask, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Flask,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
-from ..errors import Invalid
+from ..errors import CatalogError, Invalid, error_response
 from ..extensions import db
 from ..models import User
-from ..services import accounts
+from ..services import accounts, throttle
 from ..services.actors import Actor
 from . import bp
 
@@ -47,12 +57,13 @@ def init_login(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError):
-        from ..errors import CatalogError, error_response
-
-        refused = CatalogError(
-            "El formulario caducó o no trae su código de seguridad (CSRF). "
-            "Vuelva a la página, recárguela e intente de nuevo."
-        )
+        expired = "expired" in (error.description or "")
+        message = (
+            "El formulario caducó (lleva abierto más de lo permitido por seguridad). "
+            if expired
+            else "El formulario no trae un código de seguridad (CSRF) válido. "
+        ) + "Vuelva al formulario, que se cargará de nuevo, y envíelo otra vez."
+        refused = CatalogError(message, retry=request.path if is_local_path(request.path) else None)
         refused.status, refused.code = 400, "csrf"
         return error_response(refused)
 
@@ -85,12 +96,27 @@ def admin_required(view):
     return wrapped
 
 
+def is_local_path(target: str | None) -> bool:
+    """A path on this site and nothing else: no scheme, no host, no protocol-relative `//` or
+    `/\\` (browsers read both as another host), no control characters (CR/LF would split
+    the header), also after one more round of percent-decoding."""
+    if not target or len(target) > 2000:
+        return False
+    for candidate in (target, unquote(target)):
+        if not candidate.startswith("/") or candidate.startswith(("//", "/\\")):
+            return False
+        if "\\" in candidate or any(ord(c) < 0x20 or ord(c) == 0x7F for c in candidate):
+            return False
+        parts = urlsplit(candidate)
+        if parts.scheme or parts.netloc:
+            return False
+    return True
+
+
 def _safe_next(target: str | None) -> str:
     """Only local paths are followed after sign-in (no open redirect)."""
-    if target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and "\\" not in target:
-            return target
+    if is_local_path(target):
+        return str(target)
     return url_for("workspace.dashboard")
 
 
@@ -107,14 +133,33 @@ class PasswordForm(FlaskForm):
     confirm = PasswordField("Repita la nueva contraseña", validators=[DataRequired("Obligatorio.")])
 
 
+def _too_many(wait: int):
+    refused = CatalogError(
+        "Demasiados intentos fallidos de ingreso desde esta dirección. "
+        f"Espere {max(1, round(wait / 60))} minuto(s) e intente de nuevo."
+    )
+    refused.status, refused.code = 429, "too_many_requests"
+    response = error_response(refused)
+    response.headers["Retry-After"] = str(wait)
+    return response
+
+
 @bp.route("/ingresar", methods=["GET", "POST"])
 def sign_in():
     if current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next")))
     form = SignInForm()
     status = 200
+    if request.method == "POST":
+        key = throttle.hashed("ingreso", request.remote_addr or "?")
+        seconds = current_app.config["CATALOG_SIGNIN_WINDOW_SECONDS"]
+        wait = throttle.retry_after(key, current_app.config["CATALOG_SIGNIN_LIMIT"], seconds)
+        if wait is not None:
+            return _too_many(wait)
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data or "", form.password.data or "")
+        if user is None:
+            throttle.count(key, seconds)
         if user is not None:
             session.clear()  # a fresh session: nothing from before signing in survives
             login_user(user)
@@ -133,6 +178,9 @@ def sign_in():
 @bp.post("/salir")
 @login_required
 def sign_out():
+    # end the session on the server too: a copy of the cookie taken before is worthless now
+    current_user.session_nonce = secrets.token_hex(16)
+    db.session.commit()
     logout_user()
     session.clear()
     flash("Cerró su sesión.", "info")
