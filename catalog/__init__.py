@@ -44,6 +44,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from .services.witness import init_witness
 
     init_witness(app)
+    from .web.headers import init_headers
+
+    init_headers(app)
     init_web(app)
     from .workspace import init_workspace
 

@@ -199,8 +199,11 @@ def token() -> None:
 @click.option("--publisher", "publisher_slug", required=True, help="Slug de la entidad.")
 @click.option("--role", type=click.Choice(["editor", "admin"]), default="editor", show_default=True)
 @click.option("--name", default="", help="Para qué se usa el token.")
+@click.option(
+    "--expires-days", type=click.IntRange(1, 3650), default=None, help="Caduca tras N días."
+)
 @with_appcontext
-def token_create(publisher_slug: str, role: str, name: str) -> None:
+def token_create(publisher_slug: str, role: str, name: str, expires_days: int | None) -> None:
     """Create a token; the plaintext is printed once, as the last line."""
     from .services.actors import Actor
     from .services.resources import find_publisher
@@ -210,7 +213,9 @@ def token_create(publisher_slug: str, role: str, name: str) -> None:
         publisher = find_publisher(publisher_slug)
     except CatalogError as error:
         raise click.ClickException(f"No existe la entidad «{publisher_slug}».") from error
-    row, plaintext = create_token(publisher, role, Actor.system("cli"), name or "creado por CLI")
+    row, plaintext = create_token(
+        publisher, role, Actor.system("cli"), name or "creado por CLI", expires_days
+    )
     click.echo(f"Token {row.prefix}… ({role}) para {publisher.name}.")
     click.echo("Guárdelo ahora; no se mostrará otra vez:")
     click.echo(plaintext)

@@ -214,3 +214,53 @@ def test_expired_token_is_refused(app):
         db.session.commit()
     response = client.get("/api/v1/resources?status=draft", headers=headers)
     assert response.status_code == 401
+
+
+# ------------------------------------------------------------------ security headers (item 6)
+
+HEADER_PATHS = [
+    "/",
+    "/recurso/no-existe",
+    "/api/v1/resources",
+    "/api/v1/nada",
+    "/data.json",
+    "/catalog.ttl",
+    "/feeds/recursos.atom",
+    "/api/3/action/package_list",
+    "/robots.txt",
+    "/publicar/ingresar",
+]
+
+
+@pytest.mark.parametrize("path", HEADER_PATHS)
+def test_security_headers_everywhere(shared_demo, path):
+    response = shared_demo.test_client().get(path)
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    csp = response.headers["Content-Security-Policy"]
+    if response.mimetype == "text/html":
+        assert "default-src 'self'" in csp and "object-src 'none'" in csp
+    else:
+        assert csp.startswith("default-src 'none'")
+    assert "Strict-Transport-Security" not in response.headers  # http base URI
+
+
+def test_hsts_when_the_base_uri_is_https(shared_demo):
+    shared_demo.config["CATALOG_BASE_URI"] = "https://datos.bogota.gov.co"
+    try:
+        response = shared_demo.test_client().get("/")
+        assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    finally:
+        shared_demo.config["CATALOG_BASE_URI"] = "http://catalogo.test"
+
+
+def test_token_with_expiry_from_the_cli(app):
+    add_two_entities(app)
+    result = app.test_cli_runner().invoke(
+        args=["token", "create", "--publisher", "entidad-a", "--expires-days", "30"]
+    )
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        row = db.session.execute(db.select(ApiToken)).scalar_one()
+        days = (row.expires_at - utcnow()).days
+        assert 29 <= days <= 30 and row.is_active

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from ..errors import Invalid, NotFound
 from ..extensions import db
@@ -17,13 +18,23 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+MAX_DAYS = 3650
+
+
 def create_token(
-    publisher: Publisher, role: str, actor: Actor, name: str = ""
+    publisher: Publisher,
+    role: str,
+    actor: Actor,
+    name: str = "",
+    expires_in_days: int | None = None,
 ) -> tuple[ApiToken, str]:
-    """Make a token for the publisher; returns the row and the plaintext (never stored)."""
+    """Make a token for the publisher; returns the row and the plaintext (never stored).
+    With `expires_in_days` the token stops working after that many days."""
     actor.require_manage(publisher)
     if role not in ROLES:
         raise Invalid({"role": [f"Rol desconocido: use uno de {', '.join(ROLES)}."]})
+    if expires_in_days is not None and not 1 <= expires_in_days <= MAX_DAYS:
+        raise Invalid({"expires_in_days": [f"Indique entre 1 y {MAX_DAYS} días."]})
     plaintext = PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         publisher=publisher,
@@ -32,6 +43,7 @@ def create_token(
         prefix=plaintext[:12],
         token_hash=_digest(plaintext),
         created_by_id=actor.user_id,
+        expires_at=utcnow() + timedelta(days=expires_in_days) if expires_in_days else None,
     )
     db.session.add(token)
     db.session.commit()

@@ -79,12 +79,19 @@ def api_tokens(slug: str):
     status = 200
     if request.method == "POST":
         name = (request.form.get("name") or "").strip()
+        days_text = (request.form.get("expires_in_days") or "").strip()
         if not name:
             errors, status = {"name": ["Diga para qué se usará el token."]}, 422
+        elif days_text and not (days_text.isdigit() and len(days_text) <= 5):
+            errors, status = {"expires_in_days": ["Escriba un número de días."]}, 422
         else:
             try:
                 row, plaintext = tokens.create_token(
-                    publisher, request.form.get("role", ""), current_actor(), name
+                    publisher,
+                    request.form.get("role", ""),
+                    current_actor(),
+                    name,
+                    int(days_text) if days_text else None,
                 )
             except Invalid as error:
                 errors, status = error.fields, 422
