@@ -17,7 +17,10 @@ VOCAB_DIR = PROJECT_DIR / "vocab"
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """Build the app: settings from CATALOG_* (then `overrides`), database, vocabularies, views."""
+    from .guards import init_guards
+
     app = Flask(__name__, instance_relative_config=False)
+    init_guards(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(load_settings(app.instance_path))
     app.config.setdefault("CATALOG_VOCAB_DIR", str(VOCAB_DIR))

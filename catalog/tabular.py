@@ -222,6 +222,11 @@ def _read_xlsx(data: bytes, max_rows: int) -> Table:
         raise TableError("El archivo comprimido no es un libro de Excel (.xlsx).")
     if unpacked > MAX_UNPACKED_XLSX:
         raise TableError("El libro de Excel es demasiado grande una vez descomprimido.")
+    if _declares_dtd(data, names):
+        raise TableError(
+            "El libro de Excel contiene declaraciones DOCTYPE o ENTITY, que un .xlsx normal no "
+            "trae y que no se procesan por seguridad: guárdelo de nuevo desde Excel o LibreOffice."
+        )
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as error:  # openpyxl raises many kinds on malformed parts
@@ -233,8 +238,29 @@ def _read_xlsx(data: bytes, max_rows: int) -> Table:
             for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), 1)
         )
         return _collect(rows, "xlsx", None, max_rows)
+    except TableError:
+        raise
+    except Exception as error:  # a malformed sheet is only parsed while it is read
+        raise TableError("No se pudo leer la hoja del libro de Excel (.xlsx).") from error
     finally:
         workbook.close()
+
+
+def _declares_dtd(data: bytes, names: set[str]) -> bool:
+    """Does any XML part of the package carry a DOCTYPE or ENTITY declaration? (Read in
+    blocks, overlapping, within the unpacked-size cap already checked.)"""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in names:
+            if not name.endswith((".xml", ".rels", ".vml")):
+                continue
+            with archive.open(name) as part:
+                tail = b""
+                while block := part.read(1 << 16):
+                    window = (tail + block).upper()
+                    if b"<!DOCTYPE" in window or b"<!ENTITY" in window:
+                        return True
+                    tail = block[-16:]
+    return False
 
 
 def _xlsx_text(value: Any) -> str:

@@ -30,6 +30,17 @@ class Handler(BaseHTTPRequestHandler):
             self.send_response(301)
             self.send_header("Location", "http://169.254.169.254/latest/meta-data/")
             self.end_headers()
+        elif self.path == "/goteo":  # a byte every 0.3 s: each read is within the timeout
+            import time
+
+            self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+            try:
+                for _ in range(100):
+                    self.wfile.write(b"X")
+                    self.wfile.flush()
+                    time.sleep(0.3)
+            except OSError:
+                pass
         elif self.path == "/grande":
             self.send_response(200)
             self.send_header("Content-Type", "application/octet-stream")
@@ -128,3 +139,13 @@ def test_check_all_stores_results_and_feeds_the_score(app, server):
         after = get_resource("datos")
         assert after.quality_score == score_before + 80  # access 50 + download answers 30
         assert after.lock_version == version  # derived data does not change the ETag
+
+
+def test_a_trickling_server_is_cut_at_the_overall_deadline(server):
+    import time
+
+    started = time.monotonic()
+    result = check_url(server + "/goteo", allow_loopback=True, timeout=1.0, deadline=2.0)
+    elapsed = time.monotonic() - started
+    assert not result.ok and "plazo total" in result.error
+    assert elapsed < 4.0  # the trickle would go on for 30 s; per-read timeouts never fire

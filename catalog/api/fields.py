@@ -69,7 +69,22 @@ class Url(fields.Url):
                 raise ValidationError("La dirección es demasiado larga (máximo 2000 caracteres).")
             if forbidden_character(value, True) or " " in value:
                 raise ValidationError(self.error_messages["invalid"])
+            bad = sorted(set(value) & URL_UNSAFE)
+            if bad:  # RFC 3986 never allows them; RDF serialisers refuse such IRIs
+                shown = " ".join(bad)
+                raise ValidationError(
+                    f"La dirección contiene caracteres no permitidos ({shown}); "
+                    "codifíquelos con %, p. ej. %20."
+                )
         return super()._deserialize(value, attr, data, **kwargs)
+
+
+URL_UNSAFE = set('<>"{}|\\^`')
+# a conservative address: what mail systems and mailto: IRIs accept everywhere
+EMAIL = re.compile(
+    r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
+)
 
 
 class Email(fields.Email):
@@ -81,15 +96,32 @@ class Email(fields.Email):
         )
         if len(value) > 254:
             raise ValidationError("El correo es demasiado largo.")
+        if not EMAIL.match(value):
+            raise ValidationError(
+                "Debe ser un correo electrónico válido (letras sin tildes, números y . _ % + - "
+                "antes de la @)."
+            )
         return value
 
 
+MIN_YEAR, MAX_YEAR = 1500, 2200
+
+
 class Date(fields.Date):
+    """A calendar date, AAAA-MM-DD, between the years 1500 and 2200 (later dates break the
+    date arithmetic of reviews and terms; earlier ones are typing mistakes)."""
+
     default_error_messages = {
         **BASE_MESSAGES,
         "invalid": "Debe ser una fecha válida AAAA-MM-DD.",
         "format": "No se pudo dar formato a la fecha.",
     }
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        day = super()._deserialize(value, attr, data, **kwargs)
+        if not MIN_YEAR <= day.year <= MAX_YEAR:
+            raise ValidationError(f"La fecha debe estar entre los años {MIN_YEAR} y {MAX_YEAR}.")
+        return day
 
 
 class Integer(fields.Integer):
@@ -100,6 +132,9 @@ class Integer(fields.Integer):
     }
 
     def __init__(self, **kwargs: Any):
+        kwargs.setdefault(
+            "validate", validate.Range(min=0, max=2**53, error="Debe estar entre 0 y 2^53.")
+        )
         super().__init__(strict=True, **kwargs)
 
 

@@ -46,6 +46,11 @@ def _params() -> dict[str, Any]:
     return params
 
 
+def like_escape(text: str) -> str:
+    """User text taken literally inside a LIKE pattern (`%`, `_` and the escape itself)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def _int(params: dict, name: str, default: int, maximum: int | None = None) -> int:
     raw = params.get(name, default)
     try:
@@ -235,7 +240,9 @@ def _apply_fq(stmt, fq: str):
             stmt = stmt.where(
                 Resource.id.in_(
                     db.select(ResourceTheme.resource_id).where(
-                        ResourceTheme.concept_uri.like(f"%/datos-gov-co/{value}")
+                        ResourceTheme.concept_uri.like(
+                            f"%/datos-gov-co/{like_escape(value)}", escape="\\"
+                        )
                     )
                 )
             )
@@ -270,18 +277,20 @@ def _apply_fq(stmt, fq: str):
 
 def action_package_search(params):
     rows = _int(params, "rows", 10, MAX_ROWS)
-    start = _int(params, "start", 0)
+    start = _int(params, "start", 0, 10**9)
     stmt = _published()
     q = str(params.get("q") or "").strip()
     if q and q != "*:*":
         for term in q.lower().split():
             stmt = stmt.where(
                 or_(
-                    func.lower(Resource.title).like(f"%{term}%"),
-                    func.lower(Resource.description).like(f"%{term}%"),
+                    func.lower(Resource.title).like(f"%{like_escape(term)}%", escape="\\"),
+                    func.lower(Resource.description).like(f"%{like_escape(term)}%", escape="\\"),
                     Resource.id.in_(
                         db.select(ResourceKeyword.resource_id).where(
-                            ResourceKeyword.keyword_key.like(f"%{fold(term)}%")
+                            ResourceKeyword.keyword_key.like(
+                                f"%{like_escape(fold(term))}%", escape="\\"
+                            )
                         )
                     ),
                 )
@@ -447,7 +456,8 @@ def action_tag_list(params):
         .order_by(ResourceKeyword.keyword)
     )
     if params.get("query"):
-        stmt = stmt.where(ResourceKeyword.keyword_key.like(f"%{fold(str(params['query']))}%"))
+        pattern = like_escape(fold(str(params["query"])))
+        stmt = stmt.where(ResourceKeyword.keyword_key.like(f"%{pattern}%", escape="\\"))
     return list(db.session.execute(stmt).scalars())
 
 

@@ -11,7 +11,7 @@ from flask import Response, current_app, redirect, request, stream_with_context,
 from rdflib import Literal, URIRef
 
 from .. import urls
-from ..errors import BadRequest
+from ..errors import BadRequest, NotFound
 from ..extensions import db
 from ..models import PUBLISHED, WITHDRAWN, Publisher, Resource, ResourceFragment, ResourceTheme
 from ..rdf.formats import FORMATS, negotiate
@@ -423,6 +423,11 @@ def sitemap():
 
 @bp.get("/sitemap-<int:n>.xml")
 def sitemap_part(n: int):
+    total = db.session.execute(
+        db.select(db.func.count(Resource.id)).where(Resource.status == PUBLISHED)
+    ).scalar_one()
+    if n < 1 or (n - 1) * SITEMAP_SIZE >= max(total, 1):
+        raise NotFound("No existe esa parte del mapa del sitio.")
     return _sitemap_body((n - 1) * SITEMAP_SIZE, SITEMAP_SIZE, include_home=n == 1)
 
 

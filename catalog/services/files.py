@@ -8,6 +8,8 @@ deleted by edits: history may point at them and "restore this version" brings th
 
 from __future__ import annotations
 
+import codecs
+import csv
 import hashlib
 import os
 import secrets
@@ -16,7 +18,10 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
+from xml.etree import ElementTree
 
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import parse as defused_parse
 from flask import current_app
 
 from ..errors import Invalid
@@ -148,13 +153,71 @@ def content_matches(kind: FileKind, path: Path, head: bytes) -> bool:
     if kind.format in _TEXT_FORMATS:
         if not _text_like(head):
             return False
-        stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-        if kind.format in ("json", "geojson"):
-            return stripped[:1] in (b"{", b"[")
-        if kind.format == "xml":
-            return stripped[:1] == b"<"
-        return True
+        return _parses_as(kind.format, path, head) is None
     return False
+
+
+def _encoding(path: Path) -> str | None:
+    """The whole file decodes as UTF-8 (with or without BOM) or, failing that, Windows-1252."""
+    for encoding in ("utf-8-sig", "cp1252"):
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            with path.open("rb") as handle:
+                while block := handle.read(1 << 20):
+                    decoder.decode(block)
+                decoder.decode(b"", final=True)
+            return encoding
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def _looks_like_html(head: bytes) -> bool:
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:512].lower()
+    return start.startswith((b"<!doctype html", b"<html"))
+
+
+def _parses_as(fmt: str, path: Path, head: bytes) -> str | None:
+    """Parse what we accept; None when the file really is `fmt`, else why not."""
+    encoding = _encoding(path)
+    if encoding is None:
+        return "no es texto UTF-8 ni Windows-1252"
+    if _looks_like_html(head):
+        return "es una página HTML"
+    if fmt in ("json", "geojson"):
+        try:
+            with path.open("rb") as handle:
+                data = current_app.json.loads(handle.read())
+        except ValueError:
+            return "no es JSON válido"
+        if fmt == "geojson" and not (isinstance(data, dict) and "type" in data):
+            return "no es GeoJSON (falta «type»)"
+        return None
+    if fmt == "xml":
+        try:
+            root = defused_parse(str(path), forbid_dtd=True).getroot()
+        except (DefusedXmlException, ElementTree.ParseError):
+            return "no es XML bien formado sin DTD"
+        if root.tag.rsplit("}", 1)[-1].lower() == "html":
+            return "es una página HTML"
+        return None
+    if fmt in ("csv", "tsv"):
+        delimiter = "\t" if fmt == "tsv" else None
+        try:
+            with path.open(encoding=encoding, newline="") as handle:
+                sample = handle.read(64 * 1024)
+                handle.seek(0)
+                if delimiter is None:
+                    try:
+                        delimiter = csv.Sniffer().sniff(sample, delimiters=",;|\t").delimiter
+                    except csv.Error:
+                        delimiter = ","
+                for _ in csv.reader(handle, delimiter=delimiter, strict=True):
+                    pass
+        except csv.Error:
+            return "no es un CSV bien formado"
+        return None
+    return None
 
 
 def store_upload(stream: IO[bytes], filename: str, field: str = "archivo") -> StoredFile:
@@ -182,11 +245,14 @@ def store_upload(stream: IO[bytes], filename: str, field: str = "archivo") -> St
         if size == 0:
             raise Invalid({field: ["El archivo está vacío."]})
         if not content_matches(kind, tmp, head):
+            why = _parses_as(kind.format, tmp, head) if kind.format in _TEXT_FORMATS else None
             raise Invalid(
                 {
                     field: [
                         f"El contenido del archivo no corresponde a un {kind.format.upper()} "
-                        f"(la extensión .{ext} no coincide con lo que contiene)."
+                        f"(la extensión .{ext} no coincide con lo que contiene"
+                        + (f": {why}" if why else "")
+                        + ")."
                     ]
                 }
             )

@@ -45,6 +45,16 @@ def _writing() -> Iterator[None]:
         raise
 
 
+def etag_matches(header: str, current: str) -> bool:
+    """If-Match: `*`, or a comma-separated list of entity tags (RFC 9110 §13.1.1) that
+    contains the current one; If-Match compares strongly, so weak tags never match."""
+    for tag in header.split(","):
+        tag = tag.strip()
+        if tag == "*" or (tag == current and not tag.startswith("W/")):
+            return True
+    return False
+
+
 def get_resource(slug: str, *, include_withdrawn: bool = True) -> Resource:
     resource = db.session.execute(
         db.select(Resource).where(Resource.slug == slug)
@@ -184,7 +194,7 @@ def update_resource(
 ) -> Resource:
     """Change a resource (full replace or partial). `expected_etag` enforces If-Match."""
     actor.require_edit(resource.publisher)
-    if expected_etag is not None and expected_etag.strip() not in (resource.etag, "*"):
+    if expected_etag is not None and not etag_matches(expected_etag, resource.etag):
         raise PreconditionFailed(
             "El recurso cambió desde que lo leyó (ETag distinto); recárguelo e intente de nuevo.",
             etag=resource.etag,
@@ -221,7 +231,7 @@ def change_status(
     actor.require_edit(resource.publisher)  # before anything else, even a no-op answer
     if status == WITHDRAWN and not (reason or "").strip():
         raise Invalid({"reason": ["Indique por qué se retira el recurso."]})
-    if expected_etag is not None and expected_etag.strip() not in (resource.etag, "*"):
+    if expected_etag is not None and not etag_matches(expected_etag, resource.etag):
         raise PreconditionFailed(
             "El recurso cambió desde que lo leyó (ETag distinto); recárguelo e intente de nuevo.",
             etag=resource.etag,

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from ..errors import Invalid
 from ..extensions import db
 from ..models import Collaborator, Distribution, GoodPractice, Publisher, Resource
 from ..models import ResourceKeyword as Keyword
@@ -255,6 +256,7 @@ def set_distributions(resource: Resource, items: list[dict], *, trusted: bool = 
     """Replace the distribution list: items with a known "id" update that one, others are new."""
     existing = {d.uuid: d for d in resource.distributions}
     rows = []
+    empty: dict[str, list[str]] = {}
     for position, item in enumerate(items):
         dist = existing.get(item.get("id") or "")
         if dist is None:
@@ -264,6 +266,13 @@ def set_distributions(resource: Resource, items: list[dict], *, trusted: bool = 
         apply_distribution(dist, item, partial=False, trusted=trusted)
         dist.position = position
         rows.append(dist)
+        if not (dist.access_url or dist.download_url or dist.file_key):
+            empty[f"distributions.{position}.access_url"] = [
+                "Una distribución necesita access_url o download_url, o un archivo subido "
+                "(POST /api/v1/resources/<slug>/files)."
+            ]
+    if empty:
+        raise Invalid(empty)
     resource.distributions = rows
 
 

@@ -15,6 +15,7 @@ import http.client
 import ipaddress
 import socket
 import ssl
+import threading
 import time
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
@@ -23,6 +24,7 @@ USER_AGENT = "CatalogoGestionPublicaBogota-LinkChecker/1.0 (+https://catalogo.bo
 MAX_BYTES = 256 * 1024
 MAX_REDIRECTS = 5
 TIMEOUT = 10.0
+DEADLINE = 30.0  # the whole check of one URL, redirects included, however the server trickles
 MIN_INTERVAL = 1.0
 
 
@@ -75,11 +77,51 @@ class _PinnedHTTPS(http.client.HTTPSConnection):
         self.sock = self._tls.wrap_socket(sock, server_hostname=self.host)
 
 
-def check_url(url: str, *, allow_loopback: bool = False, timeout: float = TIMEOUT) -> Result:
+class _Watchdog:
+    """Closes a connection's socket when the overall deadline passes: a server that sends one
+    byte just inside each socket timeout cannot hold the checker longer than the deadline."""
+
+    def __init__(self, conn: http.client.HTTPConnection, seconds: float):
+        self.fired = False
+        self._conn = conn
+        self._timer = threading.Timer(max(seconds, 0.001), self._fire)
+        self._timer.daemon = True
+
+    def _fire(self) -> None:
+        self.fired = True
+        sock = self._conn.sock
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def __enter__(self) -> _Watchdog:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._timer.cancel()
+
+
+class DeadlineExceeded(Exception):
+    pass
+
+
+def check_url(
+    url: str,
+    *,
+    allow_loopback: bool = False,
+    timeout: float = TIMEOUT,
+    deadline: float = DEADLINE,
+) -> Result:
     started = time.monotonic()
     current = url
     try:
         for _ in range(MAX_REDIRECTS + 1):
+            remaining = deadline - (time.monotonic() - started)
+            if remaining <= 0:
+                raise DeadlineExceeded
             parts = urlsplit(current)
             if parts.scheme not in ("http", "https") or not parts.hostname:
                 raise Refused("solo se revisan direcciones http y https")
@@ -94,19 +136,28 @@ def check_url(url: str, *, allow_loopback: bool = False, timeout: float = TIMEOU
             path = parts.path or "/"
             if parts.query:
                 path += "?" + parts.query
+            watchdog = _Watchdog(conn, remaining)
             try:
-                conn.request(
-                    "GET",
-                    path,
-                    headers={"Host": parts.netloc, "User-Agent": USER_AGENT, "Accept": "*/*"},
-                )
-                response = conn.getresponse()
-                response.read(MAX_BYTES)
-                status = response.status
-                location = response.getheader("Location")
-                media = (response.getheader("Content-Type") or "").split(";")[0].strip() or None
+                with watchdog:
+                    conn.request(
+                        "GET",
+                        path,
+                        headers={"Host": parts.netloc, "User-Agent": USER_AGENT, "Accept": "*/*"},
+                    )
+                    response = conn.getresponse()
+                    response.read(MAX_BYTES)
+                    status = response.status
+                    location = response.getheader("Location")
+                    media = (response.getheader("Content-Type") or "").split(";")[0].strip()
+                    media = media or None
+            except (OSError, http.client.HTTPException):
+                if watchdog.fired:
+                    raise DeadlineExceeded from None
+                raise
             finally:
                 conn.close()
+            if watchdog.fired:
+                raise DeadlineExceeded
             if status in (301, 302, 303, 307, 308) and location:
                 current = urljoin(current, location)
                 continue
@@ -121,6 +172,9 @@ def check_url(url: str, *, allow_loopback: bool = False, timeout: float = TIMEOU
         return Result(url, False, None, None, "demasiadas redirecciones", _ms(started))
     except Refused as error:
         return Result(url, False, None, None, f"rechazada: {error}", _ms(started))
+    except DeadlineExceeded:
+        message = f"sin respuesta completa en {deadline:g} s (plazo total)"
+        return Result(url, False, None, None, message, _ms(started))
     except (OSError, http.client.HTTPException) as error:
         return Result(url, False, None, None, f"error de conexión: {error}"[:500], _ms(started))
 

@@ -336,11 +336,19 @@ def _set(data: dict[str, Any], path: str, value: Any) -> None:
         data[head] = value
 
 
+MAX_ROWS = 50  # the most rows any repeating group takes (the API's largest list, too)
+
+
+def count_value(raw: Any, minimum: int = 0) -> int:
+    """A repeating group's row count as the client sent it, clamped to 0..MAX_ROWS: the
+    server never trusts `…__count` (a huge one would make it build rows for ever)."""
+    text = str(raw if raw is not None else "").strip()
+    value = int(text) if text.isdigit() and len(text) <= 6 else 0
+    return max(minimum, min(value, MAX_ROWS))
+
+
 def row_count(form: MultiDict, group: Group) -> int:
-    try:
-        return max(0, min(int(form.get(f"{group.name}.{COUNT}", "0")), 60))
-    except ValueError:
-        return 0
+    return count_value(form.get(f"{group.name}.{COUNT}", "0"))
 
 
 def read_group(form: MultiDict, group: Group, files: MultiDict | None = None) -> list[dict]:

@@ -32,7 +32,7 @@ def _seq(name: str, default: int) -> int:
     raw = request.args.get(name)
     if raw is None:
         return default
-    if not raw.isdigit():
+    if not raw.isdigit() or len(raw) > 9:
         raise BadRequest(f"«{name}» debe ser un número de versión.")
     return int(raw)
 

@@ -33,6 +33,7 @@ from .form import (
     COUNT,
     Group,
     Submission,
+    count_value,
     error_target,
     input_names,
     read_form,
@@ -93,7 +94,7 @@ def _render_form(
     for section in sections:
         for item in section.items:
             if isinstance(item, Group):
-                counts[item.name] = max(int(values.get(f"{item.name}.{COUNT}") or 0), 1)
+                counts[item.name] = count_value(values.get(f"{item.name}.{COUNT}"), 1)
     hosted = {}
     if resource is not None:
         hosted = {d.uuid: d for d in resource.distributions if d.is_hosted}
@@ -171,7 +172,7 @@ def _submit(resource: Resource | None, resource_type: str):
     if action.startswith("agregar:"):
         group = action.partition(":")[2]
         key = f"{group}.{COUNT}"
-        values[key] = int(values.get(key) or 0) + 1
+        values[key] = count_value(count_value(values.get(key)) + 1)
         return _render_form(resource=resource, resource_type=resource_type, values=values)
     submission = read_form(request.form, request.files, resource_type)
     if action == "vista-previa":
@@ -291,13 +292,14 @@ def _attach_files(validated, current: dict[str, dict], stored) -> None:
                 checksum_sha256=new.checksum_sha256,
                 byte_size=new.byte_size,
             )
-            item["media_type"] = item.get("media_type") or new.media_type
-            item["format"] = item.get("format") or new.format
+            # the type found in the bytes decides, never the one typed in the form
+            item["media_type"] = new.media_type
+            item["format"] = new.format
             item["title"] = item.get("title") or new.file_name
 
 
 def _form_errors(resource, resource_type, values, error: Invalid, submission: Submission):
-    counts = {g: max(int(values.get(f"{g}.{COUNT}") or 0), 1) for g in submission.rows}
+    counts = {g: count_value(values.get(f"{g}.{COUNT}"), 1) for g in submission.rows}
     names = input_names(resource_type, counts)
     errors: dict[str, list[str]] = {}
     for path, messages in error.fields.items():
