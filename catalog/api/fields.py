@@ -98,8 +98,8 @@ class Email(fields.Email):
             raise ValidationError("El correo es demasiado largo.")
         if not EMAIL.match(value):
             raise ValidationError(
-                "Debe ser un correo electrónico válido (letras sin tildes, números y . _ % + - "
-                "antes de la @)."
+                "Debe ser un correo electrónico válido. Antes de la @ use letras sin tildes, "
+                "números y . _ % + -."
             )
         return value
 
