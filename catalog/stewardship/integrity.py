@@ -79,8 +79,8 @@ def _check_chains(report: Report) -> list[str]:
     for revision in rows:
         report.revisions += 1
         where = f"revisión {revision.id} (recurso {revision.resource_id}, n.º {revision.seq})"
-        last_seq, last_hash = last_by_resource.get(revision.resource_id, (0, ""))
-        last_hash = last_hash or None
+        last_seq, seen_hash = last_by_resource.get(revision.resource_id, (0, ""))
+        last_hash = seen_hash or None
         if revision.seq != last_seq + 1:
             report.problems.append(f"{where}: {SEQUENCE} (se esperaba {last_seq + 1})")
         if revision.prev_hash != last_hash:

@@ -148,8 +148,8 @@ def check_url(
                     response.read(MAX_BYTES)
                     status = response.status
                     location = response.getheader("Location")
-                    media = (response.getheader("Content-Type") or "").split(";")[0].strip()
-                    media = media or None
+                    kind = (response.getheader("Content-Type") or "").split(";")[0].strip()
+                    media = kind or None
             except (OSError, http.client.HTTPException):
                 if watchdog.fired:
                     raise DeadlineExceeded from None

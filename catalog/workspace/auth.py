@@ -13,6 +13,7 @@ from urllib.parse import unquote, urlsplit
 
 from flask import (
     Flask,
+    Response,
     current_app,
     flash,
     redirect,
@@ -140,7 +141,8 @@ def _too_many(wait: int):
     )
     refused.status, refused.code = 429, "too_many_requests"
     response = error_response(refused)
-    response.headers["Retry-After"] = str(wait)
+    if isinstance(response, Response):
+        response.headers["Retry-After"] = str(wait)
     return response
 
 
