@@ -248,6 +248,9 @@ def test_old_copy_of_the_database_is_caught_by_the_witness(demo_app, tmp_path):
             db.session.remove()
             db.engine.dispose()
         code, output = run_cli(restored)
+        with restored.app_context():
+            db.session.remove()
+            db.engine.dispose()
         assert code == 1 and integrity.KNOWN_MISSING in output
     finally:
         drop()
