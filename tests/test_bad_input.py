@@ -15,6 +15,15 @@ from .workspace_helpers import add_user, csrf_token, sign_in
 
 BIG = str(10**20)
 
+
+def _editor_of_a_resource(app):
+    """A client, the Secretaría General's editor token and one of its resources' slugs."""
+    client = app.test_client()
+    auth = {"Authorization": f"Bearer {make_token(app, 'secretaria-general')}"}
+    found = client.get("/api/v1/resources?publisher=secretaria-general&limit=1").get_json()
+    return client, auth, found["items"][0]["slug"]
+
+
 HOSTILE_URLS = [
     (f"/api/3/action/package_search?start={BIG}", 409),
     (f"/api/3/action/package_search?rows={BIG}", 409),
@@ -115,12 +124,7 @@ def test_deeply_nested_json_is_malformed_not_a_crash(demo_app):
 
 
 def test_if_match_list_with_the_current_etag_is_accepted(demo_app):
-    token = make_token(demo_app, "secretaria-general")
-    client = demo_app.test_client()
-    auth = {"Authorization": f"Bearer {token}"}
-    slug = client.get("/api/v1/resources?publisher=secretaria-general&limit=1").get_json()["items"][
-        0
-    ]["slug"]
+    client, auth, slug = _editor_of_a_resource(demo_app)
     etag = client.get(f"/api/v1/resources/{slug}").headers["ETag"]
     ok = client.patch(
         f"/api/v1/resources/{slug}",
@@ -238,12 +242,7 @@ UPLOADS = [
 
 @pytest.mark.parametrize("name,content,why", UPLOADS)
 def test_text_uploads_must_parse_as_what_they_claim(demo_app, name, content, why):
-    token = make_token(demo_app, "secretaria-general")
-    client = demo_app.test_client()
-    auth = {"Authorization": f"Bearer {token}"}
-    slug = client.get("/api/v1/resources?publisher=secretaria-general&limit=1").get_json()["items"][
-        0
-    ]["slug"]
+    client, auth, slug = _editor_of_a_resource(demo_app)
     before = database_state(demo_app)
     response = client.post(
         f"/api/v1/resources/{slug}/files",
@@ -256,12 +255,7 @@ def test_text_uploads_must_parse_as_what_they_claim(demo_app, name, content, why
 
 
 def test_detected_type_decides_the_media_type(demo_app):
-    token = make_token(demo_app, "secretaria-general")
-    client = demo_app.test_client()
-    auth = {"Authorization": f"Bearer {token}"}
-    slug = client.get("/api/v1/resources?publisher=secretaria-general&limit=1").get_json()["items"][
-        0
-    ]["slug"]
+    client, auth, slug = _editor_of_a_resource(demo_app)
     response = client.post(
         f"/api/v1/resources/{slug}/files",
         data={"file": (io.BytesIO("año;valor\n2024;1,5\n".encode("cp1252")), "datos.csv")},
