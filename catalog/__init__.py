@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from .config import load_settings
+from .config import engine_options, load_settings
 from .extensions import db, migrate
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -26,6 +26,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.config.setdefault("CATALOG_VOCAB_DIR", str(VOCAB_DIR))
     if overrides:
         app.config.update(overrides)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
     app.config["MAX_CONTENT_LENGTH"] = app.config["CATALOG_MAX_UPLOAD_BYTES"] + 1024 * 1024
 
     db.init_app(app)
@@ -33,7 +34,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     with app.app_context():
         from .database import configure_engine
 
-        configure_engine(db.engine)
+        configure_engine(db.engine, app.config["CATALOG_DB_LOCK_TIMEOUT_MS"])
 
     from .vocab import load_vocabularies
 
@@ -44,6 +45,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from .web import init_web
 
     register_error_handlers(app)
+    from .faults import init_faults
+
+    init_faults(app)
     from .services.witness import init_witness
 
     init_witness(app)

@@ -21,9 +21,13 @@ def load_settings(instance_path: str) -> dict:
         database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
     base_uri = env.get("CATALOG_BASE_URI", "http://localhost:5000").rstrip("/")
     secret = env.get("CATALOG_SECRET_KEY") or _instance_secret(instance_path)
+    # how long a request waits for a database lock (or a connection) before answering 503
+    lock_timeout_ms = int(env.get("CATALOG_DB_LOCK_TIMEOUT_MS", 5000))
     return {
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "CATALOG_DB_LOCK_TIMEOUT_MS": lock_timeout_ms,
+        "CATALOG_DB_CONNECT_TIMEOUT_SECONDS": int(env.get("CATALOG_DB_CONNECT_TIMEOUT_SECONDS", 5)),
         "CATALOG_BASE_URI": base_uri,
         "SECRET_KEY": secret,
         "CATALOG_FILES_DIR": env.get("CATALOG_FILES_DIR", str(Path(instance_path) / "files")),
@@ -48,6 +52,21 @@ def load_settings(instance_path: str) -> dict:
         "BABEL_DEFAULT_LOCALE": "es",
         "BABEL_DEFAULT_TIMEZONE": "America/Bogota",
     }
+
+
+def engine_options(config: dict) -> dict:
+    """Engine options for the final database URL: on PostgreSQL a bounded connect and lock
+    wait (past them a request answers 503 instead of hanging a worker)."""
+    options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    if str(config["SQLALCHEMY_DATABASE_URI"]).startswith("postgresql"):
+        lock_ms = int(config["CATALOG_DB_LOCK_TIMEOUT_MS"])
+        connect_args = dict(options.get("connect_args") or {})
+        connect_timeout = int(config["CATALOG_DB_CONNECT_TIMEOUT_SECONDS"])
+        connect_args.setdefault("connect_timeout", connect_timeout)
+        connect_args.setdefault("options", f"-c lock_timeout={lock_ms}")
+        options["connect_args"] = connect_args
+        options.setdefault("pool_timeout", max(1, lock_ms // 1000))
+    return options
 
 
 def _instance_secret(instance_path: str) -> str:

@@ -9,8 +9,9 @@ from sqlalchemy.engine import Engine
 _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def configure_engine(engine: Engine) -> None:
-    """On SQLite: WAL, foreign keys, and BEGIN IMMEDIATE for writes (no busy-snapshot errors)."""
+def configure_engine(engine: Engine, lock_timeout_ms: int = 5000) -> None:
+    """On SQLite: WAL, foreign keys, BEGIN IMMEDIATE for writes (no busy-snapshot errors) and a
+    bounded wait for the write lock; past it the request answers 503 (see catalog.faults)."""
     if engine.dialect.name != "sqlite":
         return
 
@@ -20,7 +21,7 @@ def configure_engine(engine: Engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute(f"PRAGMA busy_timeout={int(lock_timeout_ms)}")
         if engine.url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")

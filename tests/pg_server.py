@@ -77,11 +77,16 @@ def start(directory: Path) -> str:
     return f"postgresql://catalog@/postgres?host={directory}"
 
 
-def stop(directory: Path) -> None:
+def pause(directory: Path) -> None:
+    """Stop the server but keep its data (start() brings it back)."""
     user = "postgres" if os.geteuid() == 0 else None
     data = directory / "data"
     if (data / "postmaster.pid").exists():
         _run([str(_bindir() / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"], user)
+
+
+def stop(directory: Path) -> None:
+    pause(directory)
     shutil.rmtree(directory, ignore_errors=True)
 
 

@@ -211,15 +211,7 @@ def _build(app) -> World:
         stored = files.store_upload(io.BytesIO(PDF), "anexo.pdf", "file")
         resource = made["published"]
         items = snap.snapshot(resource)["distributions"]
-        new = {
-            "title": "Anexo",
-            "media_type": stored.media_type,
-            "format": stored.format,
-            "file_key": stored.file_key,
-            "file_name": stored.file_name,
-            "checksum_sha256": stored.checksum_sha256,
-            "byte_size": stored.byte_size,
-        }
+        new = stored.as_distribution("Anexo")
         service.update_resource(
             resource, {"distributions": [*items, new]}, editor, partial=True, trusted=True
         )

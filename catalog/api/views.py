@@ -316,15 +316,7 @@ def upload_file(slug: str):
         title = data["title"]
     stored = files.store_upload(upload.stream, upload.filename, "file")
     items = snap.snapshot(resource)["distributions"]
-    new = {
-        "title": title or stored.file_name,
-        "media_type": stored.media_type,
-        "format": stored.format,
-        "file_key": stored.file_key,
-        "file_name": stored.file_name,
-        "checksum_sha256": stored.checksum_sha256,
-        "byte_size": stored.byte_size,
-    }
+    new = stored.as_distribution(title)
     try:
         resource = service.update_resource(
             resource,

@@ -86,6 +86,18 @@ class StoredFile:
     media_type: str
     format: str
 
+    def as_distribution(self, title: str = "") -> dict:
+        """The distribution fields for this hosted file (its title defaults to the file name)."""
+        return {
+            "title": title or self.file_name,
+            "media_type": self.media_type,
+            "format": self.format,
+            "file_key": self.file_key,
+            "file_name": self.file_name,
+            "checksum_sha256": self.checksum_sha256,
+            "byte_size": self.byte_size,
+        }
+
 
 def files_dir() -> Path:
     return Path(current_app.config["CATALOG_FILES_DIR"])
