@@ -15,3 +15,6 @@ def _credentials_first():
 
 
 from . import views  # noqa: E402,F401
+from .idempotency import init_idempotency  # noqa: E402
+
+init_idempotency()

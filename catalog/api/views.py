@@ -9,13 +9,14 @@ from flask import Response, jsonify, request, url_for
 
 from ..errors import Gone, Invalid, NotFound, Unauthorized
 from ..extensions import db
-from ..models import DRAFT, PUBLISHED, WITHDRAWN, Publisher, Resource
+from ..models import DRAFT, PUBLISHED, WITHDRAWN, Distribution, Publisher, Resource
 from ..services import resources as service
 from ..services import snapshot as snap
 from ..services.actors import Actor
 from ..services.history import revisions_of
 from . import bp
 from .auth import optional_actor, required_actor
+from .idempotency import idempotent
 from .output import publisher_out, resource_out, revision_out
 from .schemas import DistributionSchema, ResourceSchema, WithdrawSchema, load
 
@@ -153,14 +154,27 @@ def list_resources():
     return jsonify({"items": items, "next": next_url})
 
 
-@bp.post("/resources")
-def create_resource():
-    actor = required_actor()
-    data = load(ResourceSchema(), _json_body())
-    resource = service.create_resource(data, actor)
+def _created_resource(resource: Resource, _distribution=None) -> Response:
     response = _with_etag(resource_out(resource, private=True), resource, 201)
     response.headers["Location"] = url_for("api.get_resource", slug=resource.slug, _external=True)
     return response
+
+
+def _created_distribution(resource: Resource, created) -> Response:
+    out = next(d for d in resource_out(resource)["distributions"] if d["id"] == created.uuid)
+    response = _with_etag(out, resource, 201)
+    response.headers["Location"] = url_for(
+        "api.get_distribution", slug=resource.slug, dist_id=created.uuid, _external=True
+    )
+    return response
+
+
+@bp.post("/resources")
+@idempotent(Resource, _created_resource)
+def create_resource():
+    actor = required_actor()
+    data = load(ResourceSchema(), _json_body())
+    return _created_resource(service.create_resource(data, actor))
 
 
 @bp.get("/resources/<slug>")
@@ -281,6 +295,7 @@ def _change_distributions(slug: str, change) -> tuple[Resource, str | None]:
 
 
 @bp.post("/resources/<slug>/distributions")
+@idempotent(Distribution, _created_distribution)
 def add_distribution(slug: str):
     payload = _json_body()
 
@@ -290,16 +305,11 @@ def add_distribution(slug: str):
         return [*items, data], None
 
     resource, _ = _change_distributions(slug, change)
-    created = resource.distributions[-1]
-    out = next(d for d in resource_out(resource)["distributions"] if d["id"] == created.uuid)
-    response = _with_etag(out, resource, 201)
-    response.headers["Location"] = url_for(
-        "api.get_distribution", slug=slug, dist_id=created.uuid, _external=True
-    )
-    return response
+    return _created_distribution(resource, resource.distributions[-1])
 
 
 @bp.post("/resources/<slug>/files")
+@idempotent(Distribution, _created_distribution)
 def upload_file(slug: str):
     """Host a file (multipart/form-data: `file`, optional `title`) as a new distribution."""
     from ..services import files
@@ -329,13 +339,7 @@ def upload_file(slug: str):
     except BaseException:
         files.discard(stored)
         raise
-    created = resource.distributions[-1]
-    out = next(d for d in resource_out(resource)["distributions"] if d["id"] == created.uuid)
-    response = _with_etag(out, resource, 201)
-    response.headers["Location"] = url_for(
-        "api.get_distribution", slug=slug, dist_id=created.uuid, _external=True
-    )
-    return response
+    return _created_distribution(resource, resource.distributions[-1])
 
 
 def _edit_distribution(slug: str, dist_id: str, *, partial: bool):
