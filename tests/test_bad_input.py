@@ -140,6 +140,29 @@ def test_if_match_list_with_the_current_etag_is_accepted(demo_app):
     assert weak.status_code == 412  # If-Match compares strongly
 
 
+def test_garbled_if_match_is_400_not_a_stale_version(demo_app):
+    client, auth, slug = _editor_of_a_resource(demo_app)
+    before = database_state(demo_app)
+    for garbled in ("#%=a\t6i%", "x" * 201):
+        response = client.patch(
+            f"/api/v1/resources/{slug}",
+            json={"version_label": "9"},
+            headers={**auth, "If-Match": garbled},
+        )
+        assert response.status_code == 400, garbled
+        assert "If-Match" in response.get_json()["message"]
+    assert database_state(demo_app) == before
+
+
+def test_empty_list_filters_are_refused_by_name(shared_demo):
+    client = shared_demo.test_client()
+    for name in ("status", "publisher", "type"):
+        response = client.get("/api/v1/resources", query_string={name: ""})
+        assert response.status_code == 422 and name in response.get_json()["fields"], name
+    unknown = client.get("/api/v1/resources", query_string={"type": "novela"})
+    assert unknown.status_code == 422 and "type" in unknown.get_json()["fields"]
+
+
 def test_ckan_wildcards_are_taken_literally(shared_demo):
     client = shared_demo.test_client()
     everything = client.get("/api/3/action/package_search?rows=0").get_json()["result"]["count"]

@@ -10,6 +10,16 @@ from marshmallow import Schema, fields
 from . import fields as f
 from .schemas import DistributionSchema, ResourceSchema, WithdrawSchema
 
+# what the text fields refuse (catalog.text): control characters, and in one-line fields
+# also tab and line breaks; text is trimmed before its length is counted. Lone surrogates
+# (\ud800-\udfff escapes in JSON) are refused too; JSON Schema patterns cannot say so.
+_REFUSED = r"\u007f-\u009f\ufffe\uffff\u202a-\u202e\u2066-\u2069"
+SINGLE_LINE = rf"^[^\u0000-\u001f{_REFUSED}]*$"
+MULTI_LINE = rf"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f{_REFUSED}]*$"
+URL_PATTERN = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\u0000-\u0020\u007f<>\"{}|\\^`]+$"
+DATE_PATTERN = r"^(1[5-9][0-9]{2}|2[01][0-9]{2}|2200)-[0-9]{2}-[0-9]{2}$"
+SLUG_SCHEMA = {"type": "string", "pattern": f.SLUG.pattern, "maxLength": 120}
+
 
 def _field(field: fields.Field) -> dict[str, Any]:
     out: dict[str, Any]
@@ -30,21 +40,39 @@ def _field(field: fields.Field) -> dict[str, Any]:
                 field.schemes
             )
     elif isinstance(field, fields.Url):
-        out = {"type": "string", "format": "uri", "maxLength": 2000}
+        out = {
+            "type": "string",
+            "format": "uri",
+            "maxLength": 2000,
+            "pattern": URL_PATTERN,
+            "description": 'http:// o https://; sin espacios ni < > " { } | \\ ^ `',
+        }
     elif isinstance(field, fields.Email):
-        out = {"type": "string", "format": "email", "maxLength": 254}
+        out = {"type": "string", "format": "email", "maxLength": 254, "pattern": f.EMAIL.pattern}
     elif isinstance(field, fields.Date):
-        out = {"type": "string", "format": "date"}
+        out = {
+            "type": "string",
+            "format": "date",
+            "pattern": DATE_PATTERN,
+            "description": f"AAAA-MM-DD, entre los años {f.MIN_YEAR} y {f.MAX_YEAR}",
+        }
     elif isinstance(field, fields.Boolean):
         out = {"type": "boolean"}
     elif isinstance(field, fields.Integer):
-        out = {"type": "integer", "minimum": 0}
+        out = {"type": "integer", "minimum": 0, "maximum": 2**53}
     elif isinstance(field, f.Slug):
-        out = {"type": "string", "pattern": f.SLUG.pattern, "maxLength": 120}
+        out = dict(SLUG_SCHEMA)
     elif isinstance(field, f.Text):
-        out = {"type": "string", "maxLength": field.max_length}
+        out = {
+            "type": "string",
+            "maxLength": field.max_length,
+            "pattern": SINGLE_LINE if field.single_line else MULTI_LINE,
+        }
         if field.min_length:
             out["minLength"] = field.min_length
+            out["description"] = (
+                f"Al menos {field.min_length} caracteres sin contar espacios de los extremos"
+            )
     else:
         out = {"type": "string"}
     if field.allow_none and "$ref" not in out:
@@ -91,24 +119,43 @@ def _components() -> dict[str, Any]:
     return schemas
 
 
+_TEXT = {
+    200: "Correcto",
+    201: "Creado (con `Idempotent-Replayed: true` si repite una creación ya hecha con la misma "
+    "Idempotency-Key)",
+    204: "Sin contenido",
+    400: "Dirección o parámetros con caracteres no admitidos (controles como %00)",
+    401: "El token enviado no es válido, venció o fue revocado (o la operación lo requiere)",
+    403: "El token no tiene permiso sobre esta entidad",
+    404: "No existe (o es un borrador que su token no puede ver)",
+    409: "Choca con datos existentes, o dos solicitudes con la misma Idempotency-Key a la vez",
+    410: "Retirado (el cuerpo trae el motivo)",
+    412: "El ETag de If-Match no coincide (otro cambio llegó antes)",
+    413: "El envío supera el tamaño máximo",
+    422: "Datos no válidos: `fields` trae cada campo (ruta con puntos) y sus motivos",
+    503: "Base de datos o almacenamiento no disponible por un momento: reintente tras Retry-After",
+}
+# every operation can answer these: a bad path or query, a bad token, a passing fault
+_ALWAYS = (400, 401, 503)
+
+
 def _responses(*codes: int) -> dict[str, Any]:
-    text = {
-        200: "Correcto",
-        201: "Creado",
-        204: "Sin contenido",
-        401: "Falta el token o no es válido",
-        403: "El token no tiene permiso sobre esta entidad",
-        404: "No existe",
-        410: "Retirado",
-        412: "El ETag de If-Match no coincide (otro cambio llegó antes)",
-        422: "Datos no válidos: cada campo con su motivo",
-    }
     out: dict[str, Any] = {}
-    for code in codes:
-        entry: dict[str, Any] = {"description": text[code]}
+    for code in sorted(set(codes) | set(_ALWAYS)):
+        entry: dict[str, Any] = {"description": _TEXT[code]}
         if code >= 400:
             entry["content"] = {
                 "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
+            }
+        elif code != 204:
+            entry["content"] = {"application/json": {"schema": {"type": ["object", "array"]}}}
+        if code == 503:
+            entry["headers"] = {
+                "Retry-After": {
+                    "description": "Segundos que conviene esperar antes de reintentar",
+                    "required": True,
+                    "schema": {"type": "string", "pattern": "^[0-9]+$"},
+                }
             }
         out[str(code)] = entry
     return out
@@ -121,12 +168,93 @@ def _body(name: str) -> dict[str, Any]:
     }
 
 
+_CROSS_FIELD = (
+    "Reglas entre campos (se responden con 422 y el campo): `modified` no es anterior a "
+    "`issued`; `temporal_end` no es anterior a `temporal_start`; `status` solo «draft» o "
+    "«published» (para retirar, POST …/withdraw); `norm` solo en normas y `good_practice` solo "
+    "en buenas prácticas; la información clasificada o reservada (`access_rights`) exige "
+    "`exception_ground`, `exception_legal_basis` y `exception_until`; `publisher` y `creator` "
+    "deben existir y el token debe poder publicar por esa entidad; los textos se recortan antes "
+    "de contar su longitud."
+)
+
+
 def document() -> dict[str, Any]:
-    slug = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
-    dist = {"name": "dist_id", "in": "path", "required": True, "schema": {"type": "string"}}
-    if_match = {"name": "If-Match", "in": "header", "schema": {"type": "string"}}
+    slug = {"name": "slug", "in": "path", "required": True, "schema": SLUG_SCHEMA}
+    dist = {
+        "name": "dist_id",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string", "maxLength": 36, "pattern": "^[0-9a-f-]{1,36}$"},
+    }
+    if_match = {
+        "name": "If-Match",
+        "in": "header",
+        "description": "El ETag leído (o una lista de ETags, o *): sin él, el cambio no se "
+        "compara con la versión actual",
+        "schema": {"type": "string", "maxLength": 200, "pattern": r"^[\u0020-\u007e]*$"},
+    }
+    idempotency = {
+        "name": "Idempotency-Key",
+        "in": "header",
+        "description": "Una clave única por creación (p. ej. un UUID). Si la respuesta se "
+        "pierde, reenvíe la misma solicitud con la misma clave: no se crea dos veces y se "
+        "responde lo ya creado. Se guarda 24 horas, por token.",
+        "schema": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[!-~]+$"},
+    }
+    vocab = current_app.extensions["vocab"]
+    max_page = int(current_app.config["CATALOG_MAX_PAGE_SIZE"])
     secured: list[dict[str, list[str]]] = [{"bearer": []}]
-    write = _responses(200, 401, 403, 404, 412, 422)
+    write = _responses(200, 401, 403, 404, 409, 412, 413, 422)
+    listing = [
+        {
+            "name": "cursor",
+            "in": "query",
+            "description": "El `next` de la página anterior",
+            "schema": {"type": "string", "maxLength": 40, "pattern": "^[A-Za-z0-9_-]*$"},
+        },
+        {
+            "name": "limit",
+            "in": "query",
+            "schema": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": max_page,
+                "default": int(current_app.config["CATALOG_PAGE_SIZE"]),
+            },
+        },
+        {"name": "publisher", "in": "query", "schema": SLUG_SCHEMA},
+        {
+            "name": "type",
+            "in": "query",
+            "schema": {
+                "type": "string",
+                "enum": [c.notation for c in vocab["resource-types"].concepts],
+            },
+        },
+        {
+            "name": "status",
+            "in": "query",
+            "description": "draft y withdrawn requieren token (y muestran solo lo de su entidad)",
+            "schema": {"type": "string", "enum": ["published", "draft", "withdrawn"]},
+        },
+    ]
+    upload = {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {
+                        "file": {"type": "string", "format": "binary"},
+                        "title": {"type": "string", "maxLength": 300, "pattern": SINGLE_LINE},
+                    },
+                },
+                "encoding": {"file": {"contentType": "application/octet-stream"}},
+            }
+        },
+    }
     return {
         "openapi": "3.1.0",
         "info": {
@@ -134,8 +262,9 @@ def document() -> dict[str, Any]:
             "version": "1",
             "description": (
                 "Registre y mantenga recursos del catálogo. Las escrituras requieren un token "
-                "de la entidad (Authorization: Bearer …). Los errores de validación responden "
-                "422 con cada campo y su motivo."
+                "de la entidad (Authorization: Bearer …); un token enviado se comprueba en "
+                "toda ruta, aun en las públicas. Los errores de validación responden 422 con "
+                "cada campo y su motivo. " + _CROSS_FIELD
             ),
         },
         "servers": [{"url": url_for("api.index", _external=True).rstrip("/")}],
@@ -157,17 +286,16 @@ def document() -> dict[str, Any]:
             "/resources": {
                 "get": {
                     "summary": "Recursos publicados, paginados (cursor)",
-                    "parameters": [
-                        {"name": n, "in": "query", "schema": {"type": "string"}}
-                        for n in ("cursor", "limit", "publisher", "type", "status")
-                    ],
-                    "responses": _responses(200, 422),
+                    "parameters": listing,
+                    "responses": _responses(200, 404, 422),
                 },
                 "post": {
                     "summary": "Crear un recurso",
+                    "description": _CROSS_FIELD,
                     "security": secured,
+                    "parameters": [idempotency],
                     "requestBody": _body("Resource"),
-                    "responses": _responses(201, 401, 403, 422),
+                    "responses": _responses(201, 401, 403, 409, 413, 422),
                 },
             },
             "/resources/{slug}": {
@@ -175,6 +303,7 @@ def document() -> dict[str, Any]:
                 "get": {"summary": "Un recurso", "responses": _responses(200, 404, 410)},
                 "put": {
                     "summary": "Reemplazar",
+                    "description": _CROSS_FIELD,
                     "security": secured,
                     "parameters": [if_match],
                     "requestBody": _body("Resource"),
@@ -182,6 +311,7 @@ def document() -> dict[str, Any]:
                 },
                 "patch": {
                     "summary": "Modificar campos",
+                    "description": _CROSS_FIELD,
                     "security": secured,
                     "parameters": [if_match],
                     "requestBody": _body("Resource"),
@@ -190,6 +320,7 @@ def document() -> dict[str, Any]:
                 "delete": {
                     "summary": "Retirar (con motivo)",
                     "security": secured,
+                    "parameters": [if_match],
                     "requestBody": _body("Withdraw"),
                     "responses": write,
                 },
@@ -199,54 +330,86 @@ def document() -> dict[str, Any]:
                 "post": {
                     "summary": "Retirar",
                     "security": secured,
+                    "parameters": [if_match],
                     "requestBody": _body("Withdraw"),
                     "responses": write,
                 },
             },
             "/resources/{slug}/publish": {
                 "parameters": [slug],
-                "post": {"summary": "Publicar", "security": secured, "responses": write},
+                "post": {
+                    "summary": "Publicar",
+                    "security": secured,
+                    "parameters": [if_match],
+                    "responses": write,
+                },
             },
             "/resources/{slug}/unpublish": {
                 "parameters": [slug],
-                "post": {"summary": "Volver a borrador", "security": secured, "responses": write},
+                "post": {
+                    "summary": "Volver a borrador",
+                    "security": secured,
+                    "parameters": [if_match],
+                    "responses": write,
+                },
             },
             "/resources/{slug}/history": {
                 "parameters": [slug],
                 "get": {
-                    "summary": "Historial de revisiones encadenadas",
-                    "responses": _responses(200),
+                    "summary": "Historial de revisiones encadenadas (actor: rol y entidad)",
+                    "responses": _responses(200, 404, 410),
                 },
             },
             "/resources/{slug}/distributions": {
                 "parameters": [slug],
-                "get": {"summary": "Distribuciones", "responses": _responses(200, 404)},
+                "get": {"summary": "Distribuciones", "responses": _responses(200, 404, 410)},
                 "post": {
-                    "summary": "Agregar distribución",
+                    "summary": "Agregar distribución (enlace: access_url o download_url)",
                     "security": secured,
+                    "parameters": [if_match, idempotency],
                     "requestBody": _body("Distribution"),
-                    "responses": _responses(201, 401, 403, 404, 412, 422),
+                    "responses": _responses(201, 401, 403, 404, 409, 412, 413, 422),
+                },
+            },
+            "/resources/{slug}/files": {
+                "parameters": [slug],
+                "post": {
+                    "summary": "Alojar un archivo como nueva distribución",
+                    "description": "multipart/form-data con `file` (y `title` opcional). El "
+                    "contenido debe corresponder a la extensión (PDF, CSV, JSON, XML sin DTD, "
+                    "XLSX, ODS, DOCX, ZIP…); el tipo de medio lo decide lo que el archivo "
+                    "contiene.",
+                    "security": secured,
+                    "parameters": [if_match, idempotency],
+                    "requestBody": upload,
+                    "responses": _responses(201, 401, 403, 404, 409, 412, 413, 422),
                 },
             },
             "/resources/{slug}/distributions/{dist_id}": {
                 "parameters": [slug, dist],
-                "get": {"summary": "Una distribución", "responses": _responses(200, 404)},
+                "get": {
+                    "summary": "Una distribución",
+                    "responses": _responses(200, 404, 410),
+                },
                 "put": {
                     "summary": "Reemplazar",
                     "security": secured,
+                    "parameters": [if_match],
                     "requestBody": _body("Distribution"),
                     "responses": write,
                 },
                 "patch": {
                     "summary": "Modificar",
                     "security": secured,
+                    "parameters": [if_match],
                     "requestBody": _body("Distribution"),
                     "responses": write,
                 },
                 "delete": {
                     "summary": "Quitar",
                     "security": secured,
-                    "responses": _responses(204, 401, 403, 404, 412),
+                    "parameters": [if_match],
+                    "responses": _responses(204, 401, 403, 404, 409, 412),
                 },
             },
         },

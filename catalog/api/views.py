@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Response, jsonify, request, url_for
 
-from ..errors import Gone, Invalid, NotFound, Unauthorized
+from ..errors import BadRequest, Gone, Invalid, NotFound, Unauthorized
 from ..extensions import db
 from ..models import DRAFT, PUBLISHED, WITHDRAWN, Distribution, Publisher, Resource
 from ..services import resources as service
@@ -125,6 +125,9 @@ def list_resources():
     limit = _limit()
     after = decode_cursor(request.args.get("cursor"))
     query = db.select(Resource).where(Resource.id > after)
+    for name in ("status", "publisher", "type"):
+        if name in request.args and not request.args[name].strip():
+            raise Invalid({name: ["El parámetro está vacío: quítelo o dé un valor."]})
     status = request.args.get("status")
     if status in (DRAFT, WITHDRAWN):
         if actor is None:
@@ -132,7 +135,7 @@ def list_resources():
         if not actor.is_admin:
             query = query.where(Resource.publisher_id.in_(actor.publisher_ids))
         query = query.where(Resource.status == status)
-    elif status in (None, "", PUBLISHED):
+    elif status in (None, PUBLISHED):
         query = query.where(Resource.status == PUBLISHED)
     else:
         raise Invalid({"status": ["Use draft, published o withdrawn."]})
@@ -140,6 +143,13 @@ def list_resources():
         publisher = service.find_publisher(request.args["publisher"])
         query = query.where(Resource.publisher_id == publisher.id)
     if request.args.get("type"):
+        from flask import current_app
+
+        known = {c.notation for c in current_app.extensions["vocab"]["resource-types"].concepts}
+        if request.args["type"] not in known:
+            raise Invalid(
+                {"type": ["Tipo de recurso desconocido: use " + ", ".join(sorted(known))]}
+            )
         query = query.where(Resource.type == request.args["type"])
     rows = list(db.session.execute(query.order_by(Resource.id).limit(limit + 1)).scalars())
     has_more = len(rows) > limit
@@ -191,7 +201,7 @@ def _update(slug: str, *, partial: bool):
     actor.require_edit(resource.publisher)
     data = load(ResourceSchema(), _json_body(), partial=partial)
     resource = service.update_resource(
-        resource, data, actor, partial=partial, expected_etag=request.headers.get("If-Match")
+        resource, data, actor, partial=partial, expected_etag=_if_match()
     )
     return _with_etag(resource_out(resource, private=True), resource)
 
@@ -218,7 +228,7 @@ def withdraw_resource(slug: str):
         WITHDRAWN,
         actor,
         reason=data["reason"],
-        expected_etag=request.headers.get("If-Match"),
+        expected_etag=_if_match(),
     )
     return _with_etag(resource_out(resource, private=True), resource)
 
@@ -233,13 +243,22 @@ def unpublish_resource(slug: str):
     return _status(slug, DRAFT)
 
 
+def _if_match() -> str | None:
+    """The If-Match header, refused with 400 when it cannot be a list of entity tags (only
+    visible ASCII and spaces), so a garbled header is told apart from a stale version (412)."""
+    value = request.headers.get("If-Match")
+    if value is not None and (len(value) > 200 or not all(" " <= ch <= "~" for ch in value)):
+        raise BadRequest(
+            "If-Match mal formado: debe ser * o una lista de ETags entre comillas (ASCII visible)."
+        )
+    return value
+
+
 def _status(slug: str, status: str):
     actor = required_actor()
     resource = service.get_resource(slug)
     actor.require_edit(resource.publisher)
-    resource = service.change_status(
-        resource, status, actor, expected_etag=request.headers.get("If-Match")
-    )
+    resource = service.change_status(resource, status, actor, expected_etag=_if_match())
     return _with_etag(resource_out(resource, private=True), resource)
 
 
@@ -289,7 +308,7 @@ def _change_distributions(slug: str, change) -> tuple[Resource, str | None]:
         {"distributions": items},
         actor,
         partial=True,
-        expected_etag=request.headers.get("If-Match"),
+        expected_etag=_if_match(),
     )
     return resource, new_id
 
@@ -333,7 +352,7 @@ def upload_file(slug: str):
             {"distributions": [*items, new]},
             actor,
             partial=True,
-            expected_etag=request.headers.get("If-Match"),
+            expected_etag=_if_match(),
             trusted=True,
         )
     except BaseException:
