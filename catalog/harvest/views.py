@@ -14,7 +14,7 @@ from .. import urls
 from ..errors import BadRequest, NotFound
 from ..extensions import db
 from ..models import PUBLISHED, WITHDRAWN, Publisher, Resource, ResourceFragment, ResourceTheme
-from ..rdf.formats import FORMATS, negotiate
+from ..rdf.formats import FORMATS, asks_for_html, negotiate
 from ..rdf.mapping import DcatMapper
 from ..rdf.namespaces import DCAT, DCT, HYDRA, RDF, RDFS, XSD, new_graph
 from . import bp
@@ -130,6 +130,8 @@ def _conditional(response: Response, etag: str, modified: datetime | None) -> Re
 
 @bp.get("/catalog")
 def catalog_negotiate():
+    if asks_for_html(request):  # a browser: the catalog's page, not Turtle
+        return redirect(url_for("public.search_page"), 303)
     ext = negotiate(request) or "ttl"
     target = url_for("harvest.catalog_rdf", ext=ext, **request.args)  # type: ignore
     return redirect(target, 303)
@@ -395,7 +397,7 @@ def robots():
     body = (
         "User-agent: *\n"
         "Disallow: /api/\n"
-        "Disallow: /panel/\n"
+        "Disallow: /publicar/\n"
         f"Sitemap: {urls.absolute('/sitemap.xml')}\n"
     )
     return Response(body, mimetype="text/plain")

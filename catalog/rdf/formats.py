@@ -6,7 +6,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from flask import Request, Response, current_app
+from flask import Request, Response, current_app, g
 from rdflib import Graph
 
 # extension → (rdflib format, media type)
@@ -25,7 +25,11 @@ RDF_ACCEPT = [media for _, media in FORMATS.values()]
 
 
 def negotiate(request: Request) -> str | None:
-    """The RDF extension the client prefers over HTML, or None to serve HTML."""
+    """The RDF extension the client prefers over HTML, or None to serve HTML.
+
+    Whatever it answers, the response now depends on `Accept`: the header hook adds
+    `Vary: Accept` to it (redirects included), so a cache never serves Turtle to a browser."""
+    g.negotiated = True
     accept = request.accept_mimetypes
     best = accept.best_match(["text/html", *RDF_ACCEPT, "application/xml"])
     if best is None or best == "text/html":
@@ -33,6 +37,14 @@ def negotiate(request: Request) -> str | None:
     if accept.quality(best) <= accept.quality("text/html"):
         return None
     return MEDIA_TYPES.get(best)
+
+
+def asks_for_html(request: Request) -> bool:
+    """True when the client names text/html itself and likes it at least as much as RDF
+    (a browser), as opposed to sending nothing or */* (a harvester's default)."""
+    accept = request.accept_mimetypes
+    named = max((q for value, q in accept if value.lower() == "text/html"), default=0)
+    return named > 0 and negotiate(request) is None
 
 
 @lru_cache(maxsize=1)

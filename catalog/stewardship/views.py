@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from flask import jsonify, render_template
 
 from .. import urls
@@ -34,13 +36,19 @@ def head_page():
     return render_template("stewardship/integrity.html", head=_head())
 
 
+def _aware(stamp):
+    from datetime import UTC
+
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
+
+
 @bp.get("/feeds/revisiones/<slug>.<fmt>")
 def reviews_feed(slug: str, fmt: str):
     """What an entity must review: overdue and due within 30 days (for its publishers)."""
-    from datetime import UTC, datetime
+    from datetime import UTC, date, datetime
 
     from feedgen.feed import FeedGenerator
-    from flask import Response, abort
+    from flask import Response, abort, request
 
     from ..errors import NotFound
     from ..feeds.build import MEDIA, clean
@@ -54,7 +62,24 @@ def reviews_feed(slug: str, fmt: str):
     ).scalar_one_or_none()
     if publisher is None:
         raise NotFound(N_("No existe una entidad con ese identificador."))
-    items = due_reviews(publisher)
+    today = date.today()
+    items = due_reviews(publisher, today=today)
+    # the list changes with the day (days late) and with the resources: both are in the tag
+    midnight = datetime.combine(today, datetime.min.time(), tzinfo=UTC)
+    updated = max(
+        [midnight, *(_aware(item.resource.updated_at) for item in items)],
+    )
+    signature = "|".join(
+        [fmt, slug, publisher.name, today.isoformat()]
+        + [f"{i.resource.id}:{i.resource.lock_version}:{i.due_on.isoformat()}" for i in items]
+    )
+    response = Response(content_type=f"{MEDIA[fmt]}; charset=utf-8")
+    response.set_etag(hashlib.sha256(signature.encode()).hexdigest()[:32])
+    response.last_modified = updated
+    response.headers["Cache-Control"] = "private, max-age=600"
+    response = response.make_conditional(request)  # type: ignore
+    if response.status_code == 304:
+        return response
     self_url = urls.absolute(f"/feeds/revisiones/{slug}.{fmt}")
     fg = FeedGenerator()
     fg.id(self_url)
@@ -65,7 +90,7 @@ def reviews_feed(slug: str, fmt: str):
     fg.language("es-CO")
     fg.link(href=self_url, rel="self", type=MEDIA[fmt])
     fg.link(href=urls.publisher_page(slug), rel="alternate", type="text/html")
-    fg.updated(datetime.now(UTC).replace(microsecond=0))
+    fg.updated(updated.replace(microsecond=0))
     for item in reversed(items):
         resource = item.resource
         entry = fg.add_entry()
@@ -86,8 +111,7 @@ def reviews_feed(slug: str, fmt: str):
         entry.updated(stamp)
         entry.author({"name": publisher.name})
     body = fg.rss_str(pretty=False) if fmt == "rss" else fg.atom_str(pretty=False)
-    response = Response(body, content_type=f"{MEDIA[fmt]}; charset=utf-8")
-    response.headers["Cache-Control"] = "private, max-age=600"
+    response.set_data(body)
     return response
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app
+from flask import Flask, Response, current_app, g, request
 
 # Pages load only their own stylesheet and images; no script runs (JSON-LD is a data block).
 PAGE_CSP = (
@@ -24,6 +24,21 @@ def init_headers(app: Flask) -> None:
         headers.setdefault("Content-Security-Policy", PAGE_CSP if html else DATA_CSP)
         if html:
             headers.setdefault("X-Frame-Options", "DENY")
+        elif "Cache-Control" not in headers:
+            headers["Cache-Control"] = machine_cache_control(response)
+        if g.get("negotiated"):  # the answer (a redirect too) was chosen by Accept
+            response.vary.add("Accept")
         if current_app.config["CATALOG_BASE_URI"].startswith("https://"):
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response
+
+
+def machine_cache_control(response: Response) -> str:
+    """What a cache may do with a machine output that set no policy of its own: errors and
+    answers to writes are never stored; what a token saw stays in the client's own cache;
+    public data may be reused for a minute (harvesters revalidate with ETag/Last-Modified)."""
+    if response.status_code >= 400 or request.method not in ("GET", "HEAD"):
+        return "no-store"
+    if request.headers.get("Authorization"):
+        return "private, no-cache"
+    return "public, max-age=60"

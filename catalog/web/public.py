@@ -11,7 +11,7 @@ from ..errors import Gone, NotFound
 from ..extensions import db
 from ..i18n import N_, current_language
 from ..models import PUBLISHED, WITHDRAWN, Publisher, Resource
-from ..rdf.formats import FORMATS, negotiate, rdf_response
+from ..rdf.formats import FORMATS, asks_for_html, negotiate, rdf_response
 from ..rdf.mapping import DcatMapper, resource_to_graph
 from ..rdf.namespaces import new_graph
 from . import schemaorg
@@ -216,6 +216,8 @@ def publisher_id(slug: str):
 
 @bp.get("/id/catalogo")
 def catalog_id():
+    if asks_for_html(request):
+        return redirect(url_for("public.search_page"), 303)
     ext = negotiate(request) or "ttl"
     return redirect(url_for("harvest.catalog_rdf", ext=ext), 303)
 
