@@ -224,7 +224,7 @@ _catalog_nodes: dict[tuple, str] = {}
 
 def _catalog_node(ext: str, newest, total: int, base: str, render_as: str | None = None) -> str:
     render_as = render_as or ext
-    key = (ext, render_as, newest, total, base, current_app.config["CATALOG_TITLE"])
+    key = (render_as, newest, total, base, current_app.config["CATALOG_TITLE"])
     cached = _catalog_nodes.get(key)
     if cached is not None:
         return cached
@@ -232,7 +232,8 @@ def _catalog_node(ext: str, newest, total: int, base: str, render_as: str | None
     mapper = DcatMapper()
     catalog = mapper.add_catalog(g, modified=newest)
     for title, path in (
-        ("Catálogo DCAT-AP paginado", f"/catalog.{ext}"),
+        # the negotiated URI, not /catalog.{ext}: the catalog is one graph in every format
+        ("Catálogo DCAT-AP paginado", "/catalog"),
         ("data.json (DCAT-US 1.1) para datos.gov.co", "/data.json"),
         ("API de acciones compatible con CKAN", "/api/3/action/package_search"),
     ):
