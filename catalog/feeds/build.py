@@ -39,8 +39,18 @@ def change_note(resource: Resource, revision) -> str | None:
     """'Actualizado: …' when the newest revision is an update, None for a new resource."""
     if revision is None or revision.action == "create" or revision.seq <= 1:
         return None
+    if revision.action == "published" and getattr(revision, "first_publication", False):
+        return None  # its first appearance in any feed: nothing was "updated"
     summary = clean(revision.summary).strip().rstrip(".")
     return f"Actualizado: {summary}." if summary else "Actualizado."
+
+
+def _catalog_newest() -> datetime:
+    """An empty feed is as new as the catalog's latest change (never a made-up date)."""
+    from ..extensions import db
+
+    newest = db.session.execute(db.select(db.func.max(Resource.updated_at))).scalar_one()
+    return _aware(newest) if newest else datetime.now(UTC).replace(microsecond=0)
 
 
 def build_feed(
@@ -71,7 +81,7 @@ def build_feed(
     fg.author({"name": "Secretaría General de la Alcaldía Mayor de Bogotá D.C."})
     fg.generator("Catálogo de Gestión Pública Distrital")
     fg.rights("CC BY 4.0 salvo indicación contraria en cada recurso")
-    fg.updated(_aware(updated or datetime(2025, 1, 1, tzinfo=UTC)))
+    fg.updated(_aware(updated) if updated else _catalog_newest())
     entry_links: list[list[dict[str, str]]] = []
     # feedgen prepends entries: add oldest first so the document lists newest first
     for resource in reversed(resources):

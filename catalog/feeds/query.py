@@ -135,7 +135,9 @@ def load(ids: list[int]) -> list[Resource]:
 
 
 def latest_changes(resources: list[Resource]) -> dict[int, Change]:
-    """The newest revision of each resource (one query, without the snapshots)."""
+    """The newest revision of each resource (one query, without the snapshots), and the seq
+    of the revision that first published it: the first one stamped at or after
+    `published_at`, which is set once, in the publishing transaction, just before it."""
     if not resources:
         return {}
     ids = [r.id for r in resources]
@@ -145,12 +147,30 @@ def latest_changes(resources: list[Resource]) -> dict[int, Change]:
         .group_by(Revision.resource_id)
         .subquery()
     )
+    publication = (
+        db.select(Revision.resource_id, db.func.min(Revision.seq).label("seq"))
+        .join(Resource, Resource.id == Revision.resource_id)
+        .where(Revision.resource_id.in_(ids), Revision.created_at >= Resource.published_at)
+        .group_by(Revision.resource_id)
+        .subquery()
+    )
     rows = db.session.execute(
-        db.select(Revision.resource_id, Revision.seq, Revision.action, Revision.summary).join(
+        db.select(
+            Revision.resource_id,
+            Revision.seq,
+            Revision.action,
+            Revision.summary,
+            publication.c.seq,
+        )
+        .join(
             newest, and_(Revision.resource_id == newest.c.resource_id, Revision.seq == newest.c.seq)
         )
+        .outerjoin(publication, publication.c.resource_id == Revision.resource_id)
     )
-    return {rid: Change(seq, action, summary) for rid, seq, action, summary in rows}
+    return {
+        rid: Change(seq, action, summary, first_published_seq=published)
+        for rid, seq, action, summary, published in rows
+    }
 
 
 @dataclass(frozen=True)
@@ -158,3 +178,8 @@ class Change:
     seq: int
     action: str
     summary: str | None
+    first_published_seq: int | None = None
+
+    @property
+    def first_publication(self) -> bool:
+        return self.seq == self.first_published_seq

@@ -9,8 +9,9 @@ from flask import current_app
 from .. import urls
 from ..markdown import markdown_to_text
 from ..models import Resource
-from ..rdf.mapping import DEFAULT_LICENCE, distribution_urls
+from ..rdf.mapping import BOGOTA, DEFAULT_LICENCE, distribution_urls
 
+BOGOTA_NAME = "Bogotá D.C., Colombia"
 ACCESS_LEVEL = {"publica": "public", "clasificada": "restricted public", "reservada": "non-public"}
 
 
@@ -33,7 +34,7 @@ def dataset_object(resource: Resource) -> dict[str, Any]:
         "identifier": urls.resource_uri(resource.slug),
         "title": resource.title,
         "description": markdown_to_text(resource.description) or resource.title,
-        "keyword": resource.keyword_list or [resource.title],
+        "keyword": resource.keyword_list or _subject_words(resource),
         "modified": (resource.modified or resource.updated_at.date()).isoformat(),
         "publisher": _organization(publisher),
         "contactPoint": {
@@ -49,8 +50,12 @@ def dataset_object(resource: Resource) -> dict[str, Any]:
             for code in (resource.languages or [])
             if code != "spa" and (c := _concept("languages", code)) is not None and c.prop("bcp47")
         ],
-        "spatial": "Bogotá D.C., Colombia",
     }
+    # the place the resource covers (a GeoNames URI); the district when it names none, as
+    # the RDF says (dct:spatial defaults to Bogotá there too)
+    data["spatial"] = (
+        resource.spatial if resource.spatial and resource.spatial != BOGOTA else BOGOTA_NAME
+    )
     licence = _concept("licences", resource.license or DEFAULT_LICENCE)
     if licence is not None:
         data["license"] = str(licence.prop("licenceDocument") or licence.uri)
@@ -96,6 +101,20 @@ def dataset_object(resource: Resource) -> dict[str, Any]:
     if distributions:
         data["distribution"] = distributions
     return data
+
+
+def _subject_words(resource: Resource) -> list[str]:
+    """DCAT-US requires a keyword: with none given, what the record itself says it is about
+    (its type and its themes), never its title repeated."""
+    words = []
+    kind = _concept("resource-types", resource.type)
+    if kind is not None:
+        words.append(kind.label("es").lower())
+    for uri in resource.theme_uris:
+        concept = _vocab().concept(uri)
+        if concept is not None:
+            words.append(concept.label("es").lower())
+    return list(dict.fromkeys(words)) or ["gestión pública"]
 
 
 def _organization(publisher) -> dict[str, Any]:
