@@ -32,7 +32,7 @@ class ResourceMeta(Schema):
     id = fields.String(attribute="uuid")
     uri = fields.Function(lambda r: urls.resource_uri(r.slug))
     page = fields.Function(lambda r: urls.resource_page(r.slug))
-    version = fields.Integer(attribute="lock_version")
+    version = fields.Integer()  # the seq of the latest revision, as the history numbers it
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
     published_at = fields.DateTime(allow_none=True)

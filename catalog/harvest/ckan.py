@@ -157,15 +157,19 @@ def package_dict(resource: Resource) -> dict[str, Any]:
         "num_tags": len(resource.keyword_list),
         "resources": resources,
         "num_resources": len(resources),
-        "extras": [
-            {"key": "uri", "value": urls.resource_uri(resource.slug)},
-            {"key": "dcat_type", "value": type_concept.uri if type_concept else resource.type},
-            {"key": "issued", "value": resource.issued.isoformat() if resource.issued else ""},
-            {
-                "key": "modified",
-                "value": (resource.modified or resource.updated_at.date()).isoformat(),
-            },
-            {"key": "frequency", "value": resource.accrual_periodicity or ""},
+        "extras": [  # an extra with no value is left out, as CKAN itself does
+            extra
+            for extra in [
+                {"key": "uri", "value": urls.resource_uri(resource.slug)},
+                {"key": "dcat_type", "value": type_concept.uri if type_concept else resource.type},
+                {"key": "issued", "value": resource.issued.isoformat() if resource.issued else ""},
+                {
+                    "key": "modified",
+                    "value": (resource.modified or resource.updated_at.date()).isoformat(),
+                },
+                {"key": "frequency", "value": resource.accrual_periodicity or ""},
+            ]
+            if extra["value"]
         ],
     }
 

@@ -15,8 +15,8 @@ from ..errors import BadRequest, NotFound
 from ..extensions import db
 from ..models import PUBLISHED, WITHDRAWN, Publisher, Resource, ResourceFragment, ResourceTheme
 from ..rdf.formats import FORMATS, asks_for_html, negotiate
-from ..rdf.mapping import DcatMapper
-from ..rdf.namespaces import DCAT, DCT, HYDRA, RDF, RDFS, XSD, new_graph
+from ..rdf.mapping import CATALOG_PUBLISHER_NAME, DcatMapper
+from ..rdf.namespaces import DCAT, DCT, HYDRA, RDF, RDFS, VCARD, XSD, new_graph
 from . import bp
 from .stream import document, iter_rows, render_header, stamp
 
@@ -219,6 +219,32 @@ def _header(newest, kept, ext, size, after, total, next_after=None) -> list[str]
     return parts
 
 
+# the data services the catalog offers: title, endpoint, its description, the standard it
+# follows, keywords
+SERVICES = (
+    (
+        "Catálogo DCAT-AP paginado",
+        "/catalog",
+        "https://www.w3.org/TR/vocab-dcat-3/",
+        "http://data.europa.eu/r5r/",
+        ("DCAT-AP", "catálogo", "cosecha"),
+    ),
+    (
+        "data.json (DCAT-US 1.1) para datos.gov.co",
+        "/data.json",
+        "https://resources.data.gov/resources/dcat-us/",
+        "https://project-open-data.cio.gov/v1.1/schema",
+        ("DCAT-US", "datos.gov.co", "cosecha"),
+    ),
+    (
+        "API de acciones compatible con CKAN",
+        "/api/3/action/package_search",
+        "https://docs.ckan.org/en/2.10/api/",
+        "https://docs.ckan.org/en/2.10/api/",
+        ("CKAN", "API", "cosecha"),
+    ),
+)
+
 _catalog_nodes: dict[tuple, str] = {}
 
 
@@ -231,18 +257,31 @@ def _catalog_node(ext: str, newest, total: int, base: str, render_as: str | None
     g = new_graph()
     mapper = DcatMapper()
     catalog = mapper.add_catalog(g, modified=newest)
-    for title, path in (
+    publisher = URIRef(urls.publisher_uri("secretaria-general"))
+    contact = URIRef(urls.contact_uri("secretaria-general"))
+    g.add((contact, RDF.type, VCARD.Kind))
+    g.add((contact, RDF.type, VCARD.Organization))
+    g.add((contact, VCARD.fn, Literal(CATALOG_PUBLISHER_NAME, lang="es")))
+    themes = current_app.extensions["vocab"]
+    government = themes["eu-themes"].get("gove") if "eu-themes" in themes else None
+    for title, path, description, standard, keywords in SERVICES:
         # the negotiated URI, not /catalog.{ext}: the catalog is one graph in every format
-        ("Catálogo DCAT-AP paginado", "/catalog"),
-        ("data.json (DCAT-US 1.1) para datos.gov.co", "/data.json"),
-        ("API de acciones compatible con CKAN", "/api/3/action/package_search"),
-    ):
         service = URIRef(urls.absolute(path) + "#servicio")
         g.add((catalog, DCAT.service, service))
         g.add((service, RDF.type, DCAT.DataService))
         g.add((service, DCT.title, Literal(title, lang="es")))
         g.add((service, DCAT.endpointURL, URIRef(urls.absolute(path))))
         g.add((URIRef(urls.absolute(path)), RDF.type, RDFS.Resource))
+        g.add((service, DCAT.endpointDescription, URIRef(description)))
+        g.add((URIRef(description), RDF.type, RDFS.Resource))
+        g.add((service, DCT.conformsTo, URIRef(standard)))
+        g.add((URIRef(standard), RDF.type, DCT.Standard))
+        g.add((service, DCT.publisher, publisher))
+        g.add((service, DCAT.contactPoint, contact))
+        for word in keywords:
+            g.add((service, DCAT.keyword, Literal(word, lang="es")))
+        if government is not None:
+            g.add((service, DCAT.theme, mapper.add_concept(g, government)))
     g.add((catalog, HYDRA.totalItems, Literal(total, datatype=XSD.integer)))
     rendered = render_header(g, render_as)
     if len(_catalog_nodes) > 64:

@@ -93,6 +93,9 @@ class Resource(db.Model):
     quality_score: Mapped[int | None] = mapped_column(Integer)
     quality: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     lock_version: Mapped[int] = mapped_column(Integer, default=1)
+    # what people call the version (form, API, history): the seq of the latest revision;
+    # lock_version counts row writes and only guards against lost updates
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     # optimistic locking: a concurrent write fails with StaleDataError (→ 412) instead of
     # silently overwriting; the ETag carries the version

@@ -21,16 +21,21 @@ from ..text import strip_unsafe
 from ..vocab import Concept, Vocabularies
 from .namespaces import (
     ADMS,
+    ADMS_LICENCE_TYPE_SCHEME,
     ADMS_PUBLISHER_TYPE,
+    ADMS_PUBLISHER_TYPE_SCHEME,
     CGP,
     DCAT,
     DCATAP,
     DCT,
     ELI,
     EU_AVAILABILITY,
+    EU_AVAILABILITY_SCHEME,
     FOAF,
+    GSP,
     IANA_MEDIA_TYPES,
     ORG,
+    OWL,
     RDF,
     RDFS,
     SKOS,
@@ -42,8 +47,16 @@ from .namespaces import (
 
 BOGOTA = "https://sws.geonames.org/3688689/"
 BOGOTA_LABEL = "Bogotá D.C."
+# the Capital District (urban Bogotá and rural Sumapaz), WGS84 longitude latitude
+BOGOTA_CENTROID = "POINT(-74.0817 4.6097)"
+BOGOTA_BBOX = (
+    "POLYGON((-74.4510 3.7300, -73.9860 3.7300, -73.9860 4.8370, -74.4510 4.8370, -74.4510 3.7300))"
+)
 SPANISH = "http://publications.europa.eu/resource/authority/language/SPA"
 DEFAULT_LICENCE = "cc-by-4.0"
+# The official DCAT-AP 3.0.1 shapes (mdr-vocabularies) require the checksum algorithm's IRI to
+# start with https://spdx.org/rdf/terms; it is stated the same as SPDX 2.3's http:// term.
+SHA256 = URIRef("https://spdx.org/rdf/terms#checksumAlgorithm_sha256")
 DEFAULT_LANGUAGE = "spa"
 GOOD_PRACTICE_TYPES = ("buena-practica", "leccion-aprendida")
 
@@ -75,12 +88,14 @@ class References:
     publishers: dict[int, Publisher] = field(default_factory=dict)
     media_types: set[str] = field(default_factory=set)
     locations: set[str] = field(default_factory=set)
+    availability: bool = False
 
     def update(self, other: References) -> None:
         self.concepts.update(other.concepts)
         self.publishers.update(other.publishers)
         self.media_types |= other.media_types
         self.locations |= other.locations
+        self.availability = self.availability or other.availability
 
 
 class DcatMapper:
@@ -125,12 +140,15 @@ class DcatMapper:
         spatial = resource.spatial or BOGOTA
         g.add((s, DCT.spatial, URIRef(spatial)))
         refs.locations.add(spatial)
-        if resource.temporal_start or resource.temporal_end:
+        practice = resource.good_practice if resource.type in GOOD_PRACTICE_TYPES else None
+        # a good practice covers the time since it started, when the form gives that date
+        start = resource.temporal_start or (practice.start_date if practice else None)
+        if start or resource.temporal_end:
             period = URIRef(f"{s}#periodo")
             g.add((s, DCT.temporal, period))
             g.add((period, RDF.type, DCT.PeriodOfTime))
-            if resource.temporal_start:
-                g.add((period, DCAT.startDate, _date(resource.temporal_start)))
+            if start:
+                g.add((period, DCAT.startDate, _date(start)))
             if resource.temporal_end:
                 g.add((period, DCAT.endDate, _date(resource.temporal_end)))
         if resource.rights:
@@ -195,9 +213,8 @@ class DcatMapper:
         g.add((d, RDF.type, DCAT.Distribution))
         if dist.title:
             g.add((d, DCT.title, _lit(dist.title)))
-        if dist.description:
-            g.add((d, DCT.description, _lit(dist.description)))
         access, download = distribution_urls(dist)
+        g.add((d, DCT.description, _lit(dist.description or self._dist_summary(dist, download))))
         g.add((d, DCAT.accessURL, URIRef(access)))
         if download:
             g.add((d, DCAT.downloadURL, URIRef(download)))
@@ -216,7 +233,9 @@ class DcatMapper:
             checksum = URIRef(f"{d}#checksum")
             g.add((d, SPDX.checksum, checksum))
             g.add((checksum, RDF.type, SPDX.Checksum))
-            g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+            g.add((checksum, SPDX.algorithm, SHA256))
+            g.add((SHA256, RDF.type, SPDX.ChecksumAlgorithm))
+            g.add((SHA256, OWL.sameAs, SPDX.checksumAlgorithm_sha256))
             g.add(
                 (
                     checksum,
@@ -225,9 +244,21 @@ class DcatMapper:
                 )
             )
         g.add((d, DCATAP.availability, URIRef(EU_AVAILABILITY.STABLE)))
+        refs.availability = True
         g.add((d, DCT.issued, _date(dist.created_at.date())))
         g.add((d, DCT.modified, _date(dist.updated_at.date())))
         return d
+
+    def _dist_summary(self, dist: Distribution, download: str | None) -> str:
+        """A description stated from the record's own facts when the publisher wrote none
+        (DCAT-AP recommends one): what it is, in what format, of which resource."""
+        fmt = self.vocab["file-types"].get(dist.format) if dist.format else None
+        what = "Descarga" if download else "Acceso en línea"
+        if fmt is not None:
+            what += f" en formato {fmt.label('es')}"
+        elif dist.media_type:
+            what += f" ({dist.media_type})"
+        return f"{what}: {dist.title or dist.resource.title}."
 
     def _concept(
         self, g: Graph, s: Node, p: URIRef, scheme: str, notation: str | None, refs: References
@@ -276,6 +307,7 @@ class DcatMapper:
         g.add((publisher_type, RDF.type, SKOS.Concept))
         g.add((publisher_type, SKOS.prefLabel, Literal("Local Authority", lang="en")))
         g.add((publisher_type, SKOS.prefLabel, Literal("Autoridad local", lang="es")))
+        self._eu_scheme(g, publisher_type, ADMS_PUBLISHER_TYPE_SCHEME, "ADMS publisher type")
         if publisher.parent is not None:
             g.add((a, ORG.unitOf, URIRef(urls.publisher_uri(publisher.parent.slug))))
         if publisher.homepage:
@@ -312,8 +344,14 @@ class DcatMapper:
             g.add((loc, RDF.type, DCT.Location))
             if location == BOGOTA:
                 g.add((loc, SKOS.prefLabel, Literal(BOGOTA_LABEL, lang="es")))
-        g.add((URIRef(EU_AVAILABILITY.STABLE), RDF.type, SKOS.Concept))
-        g.add((URIRef(EU_AVAILABILITY.STABLE), SKOS.prefLabel, Literal("Estable", lang="es")))
+                g.add((loc, DCAT.centroid, Literal(BOGOTA_CENTROID, datatype=GSP.wktLiteral)))
+                g.add((loc, DCAT.bbox, Literal(BOGOTA_BBOX, datatype=GSP.wktLiteral)))
+        if refs.availability:
+            stable = URIRef(EU_AVAILABILITY.STABLE)
+            g.add((stable, RDF.type, SKOS.Concept))
+            g.add((stable, SKOS.prefLabel, Literal("Estable", lang="es")))
+            g.add((stable, SKOS.prefLabel, Literal("Stable", lang="en")))
+            self._eu_scheme(g, stable, EU_AVAILABILITY_SCHEME, "Planned availability")
 
     def add_concept(self, g: Graph, concept: Concept) -> URIRef:
         c = URIRef(concept.uri)
@@ -339,7 +377,25 @@ class DcatMapper:
                 g.add((other, DCT.title, title))
         if concept.broader:
             g.add((c, SKOS.broader, URIRef(concept.broader)))
+        if concept.scheme == "licences":
+            # ckanext-dcat and others read a licence's name from dct:title
+            for lang, label in concept.labels.items():
+                g.add((c, DCT.title, Literal(label, lang=lang)))
+            for kind in self.vocab.graph.objects(c, DCT.type):
+                if not isinstance(kind, URIRef):
+                    continue
+                g.add((c, DCT.type, kind))
+                g.add((kind, RDF.type, SKOS.Concept))
+                name = str(kind).rsplit("/", 1)[-1]
+                g.add((kind, SKOS.prefLabel, Literal(name, lang="en")))
+                self._eu_scheme(g, kind, ADMS_LICENCE_TYPE_SCHEME, "ADMS licence type")
         return c
+
+    @staticmethod
+    def _eu_scheme(g: Graph, concept: URIRef, scheme: str, title: str) -> None:
+        g.add((concept, SKOS.inScheme, URIRef(scheme)))
+        g.add((URIRef(scheme), RDF.type, SKOS.ConceptScheme))
+        g.add((URIRef(scheme), DCT.title, Literal(title, lang="en")))
 
     def add_scheme(self, g: Graph, key: str) -> URIRef:
         scheme = self.vocab[key]

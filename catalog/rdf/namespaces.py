@@ -23,6 +23,11 @@ EU_AVAILABILITY = Namespace(
     "http://publications.europa.eu/resource/authority/planned-availability/"
 )
 ADMS_PUBLISHER_TYPE = Namespace("http://purl.org/adms/publishertype/")
+# the schemes the EU shapes (mdr-vocabularies) expect those concepts to say they are in
+EU_AVAILABILITY_SCHEME = "http://publications.europa.eu/resource/authority/planned-availability"
+ADMS_PUBLISHER_TYPE_SCHEME = "http://purl.org/adms/publishertype/1.0"
+ADMS_LICENCE_TYPE_SCHEME = "http://purl.org/adms/licencetype/1.0"
+GSP = Namespace("http://www.opengis.net/ont/geosparql#")
 IANA_MEDIA_TYPES = "http://www.iana.org/assignments/media-types/"
 
 PREFIXES = {
@@ -41,6 +46,7 @@ PREFIXES = {
     "hydra": HYDRA,
     "schema": SCHEMA,
     "cgp": CGP,
+    "gsp": GSP,
     "rdf": RDF,
     "rdfs": RDFS,
     "owl": OWL,
@@ -49,16 +55,20 @@ PREFIXES = {
 
 __all__ = [
     "ADMS",
+    "ADMS_LICENCE_TYPE_SCHEME",
     "ADMS_PUBLISHER_TYPE",
+    "ADMS_PUBLISHER_TYPE_SCHEME",
     "CGP",
     "DCAT",
     "DCATAP",
     "DCT",
     "ELI",
     "EU_AVAILABILITY",
+    "EU_AVAILABILITY_SCHEME",
     "EU_FILE_TYPE",
     "EU_LANGUAGE",
     "FOAF",
+    "GSP",
     "HYDRA",
     "IANA_MEDIA_TYPES",
     "LOCN",

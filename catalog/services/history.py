@@ -109,6 +109,7 @@ def record_revision(
     revision.hash = revision_hash(revision, resource.uuid)
     revision.catalog_hash = catalog_link_hash(head.hash, revision.hash, HASH_VERSION)
     db.session.add(revision)
+    resource.version = revision.seq
     db.session.flush()
     head.revision_id = revision.id
     head.hash = revision.catalog_hash

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -22,6 +23,8 @@ from . import snapshot as snap
 from .actors import Actor
 from .derived import refresh_derived
 from .history import record_revision
+
+BOGOTA = ZoneInfo("America/Bogota")
 
 
 @contextmanager
@@ -102,10 +105,16 @@ def _check_references(data: dict[str, Any], actor: Actor) -> None:
         find_publisher(data["creator"], "creator")
 
 
-def _set_status(resource: Resource, status: str, reason: str | None = None) -> None:
+def _set_status(
+    resource: Resource, status: str, reason: str | None = None, *, trusted: bool = False
+) -> None:
     now = utcnow()
     if status == PUBLISHED and resource.published_at is None:
         resource.published_at = now
+    if status == PUBLISHED and resource.issued is None and not trusted:
+        # dct:issued is the date of formal publication: the first time it is published,
+        # in Bogotá's calendar (a restore keeps what the record had)
+        resource.issued = now.astimezone(BOGOTA).date()
     if status == WITHDRAWN:
         resource.withdrawn_at = now
         resource.withdrawn_reason = reason
@@ -174,7 +183,9 @@ def _new_resource(
         snap.apply(resource, data, partial=False, trusted=trusted)
         access_exceptions.check(resource)
     db.session.add(resource)
-    _set_status(resource, data.get("status") or DRAFT, data.get("withdrawn_reason"))
+    _set_status(
+        resource, data.get("status") or DRAFT, data.get("withdrawn_reason"), trusted=trusted
+    )
     resource.updated_at = utcnow()
     record_revision(resource, actor, "create", None, summary or "Creación del recurso.")
     refresh_derived(resource)
