@@ -140,8 +140,11 @@ def package_dict(resource: Resource) -> dict[str, Any]:
         "private": False,
         "url": urls.resource_page(resource.slug),
         "version": resource.version_label,
-        "license_id": licence.notation if licence else None,
-        "license_title": licence.label("es") if licence else None,
+        # CKAN's own licence ids, so CKAN harvesters and ckanext-dcat recognise them
+        "license_id": ckan_license_id(licence),
+        "license_title": str(licence.prop("ckanLicenseTitle") or licence.label("en"))
+        if licence
+        else None,
         "license_url": str(licence.prop("licenceDocument") or licence.uri) if licence else None,
         "isopen": bool(licence.prop("openLicence")) if licence else False,
         "author": resource.publisher.name,
@@ -175,6 +178,33 @@ def package_dict(resource: Resource) -> dict[str, Any]:
 
 
 # ------------------------------------------------------------------ actions
+
+
+def ckan_license_id(licence) -> str | None:
+    if licence is None:
+        return None
+    value = licence.prop("ckanLicenseId")
+    return str(value) if value else "notspecified"
+
+
+def action_license_list(params):
+    """The licences in use here, as CKAN lists its register (id, title, url, open)."""
+    vocab = current_app.extensions["vocab"]
+    seen: dict[str, dict] = {}
+    for concept in vocab["licences"].concepts:
+        key = ckan_license_id(concept) or "notspecified"
+        seen.setdefault(
+            key,
+            {
+                "id": key,
+                "title": str(concept.prop("ckanLicenseTitle") or concept.label("en")),
+                "url": str(concept.prop("licenceDocument") or concept.uri),
+                "od_conformance": "approved" if concept.prop("openLicence") else "not reviewed",
+                "status": "active",
+                "is_okd_compliant": bool(concept.prop("openLicence")),
+            },
+        )
+    return list(seen.values())
 
 
 def _published():

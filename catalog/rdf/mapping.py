@@ -378,9 +378,11 @@ class DcatMapper:
         if concept.broader:
             g.add((c, SKOS.broader, URIRef(concept.broader)))
         if concept.scheme == "licences":
-            # ckanext-dcat and others read a licence's name from dct:title
-            for lang, label in concept.labels.items():
-                g.add((c, DCT.title, Literal(label, lang=lang)))
+            # ckanext-dcat finds a licence in CKAN's register by its dct:title (English):
+            # that title is CKAN's own; the Spanish one is ours
+            g.add((c, DCT.title, Literal(concept.label("es"), lang="es")))
+            ckan_title = concept.prop("ckanLicenseTitle")
+            g.add((c, DCT.title, Literal(str(ckan_title or concept.label("en")), lang="en")))
             for kind in self.vocab.graph.objects(c, DCT.type):
                 if not isinstance(kind, URIRef):
                     continue
