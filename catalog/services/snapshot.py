@@ -160,6 +160,7 @@ def apply(resource: Resource, data: dict[str, Any], *, partial: bool, trusted: b
 
     `trusted` (restores, imports of our own exports) may also set hosted-file fields.
     """
+    old_policy = resource.good_practice.mipg_policy if resource.good_practice else None
     for name, is_date in RESOURCE_FIELDS.items():
         if name in data:
             value = data[name]
@@ -186,6 +187,7 @@ def apply(resource: Resource, data: dict[str, Any], *, partial: bool, trusted: b
                 setattr(resource, col, _as_date(value) if is_date else value)
     if "good_practice" in data or not partial:
         _set_good_practice(resource, data.get("good_practice"), partial=partial)
+        _policy_as_theme(resource, old_policy, kept=data.get("themes") or [])
     if "distributions" in data or not partial:
         set_distributions(resource, data.get("distributions") or [], trusted=trusted)
 
@@ -211,6 +213,21 @@ def _set_keywords(resource: Resource, keywords: list[str]) -> None:
         row.keyword, row.position = word, position
         rows.append(row)
     resource.keywords = rows
+
+
+def _policy_as_theme(resource: Resource, old: str | None, kept: list[str]) -> None:
+    """The good-practice form's "Política MIPG a la que aporta" is the resource's MIPG theme:
+    it is found by that policy (theme pages, feeds, search) and says so in DCAT. A policy the
+    form no longer names leaves the themes, unless the publisher chose it as a theme too."""
+    practice = resource.good_practice
+    new = practice.mipg_policy if practice is not None else None
+    uris = list(resource.theme_uris)
+    if old and old != new and old in uris and old not in kept:
+        uris.remove(old)
+    if new and new not in uris:
+        uris.append(new)
+    if uris != list(resource.theme_uris):
+        _set_themes(resource, uris)
 
 
 def _set_themes(resource: Resource, uris: list[str]) -> None:
