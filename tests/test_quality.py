@@ -26,18 +26,19 @@ def test_bare_resource(app):
             {"title": "Mínimo", "type": "guia", "publisher": "entidad"}, Actor.system()
         )
         result = score(resource)
-    # findability: spatial 20 · reusability: publisher 10 (no description: no DCAT-AP points)
+    # findability: spatial 20 · reusability: publisher 10 and the licence the record was
+    # created with (the catalog's default, stored) 30 (no description: no DCAT-AP points)
     assert result["dimensions"] == {
         "findability": 20,
         "accessibility": 0,
         "interoperability": 0,
-        "reusability": 10,
+        "reusability": 40,
         "contextuality": 0,
     }
-    assert result["total"] == 30 and result["band"] == "Deficiente"
+    assert result["total"] == 60 and result["band"] == "Deficiente"
     assert "Agregue palabras clave." in result["fixes"]
     with app.app_context():
-        assert get_resource("minimo").quality_score == 30  # stored on write
+        assert get_resource("minimo").quality_score == 60  # stored on write
 
 
 def test_complete_resource_with_checked_links(app):

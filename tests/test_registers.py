@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import html5lib
 import pytest
@@ -172,13 +173,14 @@ EXPECTED_ASSETS = [
         PAGE + "informe-clasificado",
     ),
 ]
+TODAY = datetime.now(ZoneInfo("America/Bogota")).date()
 EXPECTED_SCHEME = [
     (
         '=HYPERLINK("http://evil.example","x")',
         "Español",
         "Físico",
         "application/octet-stream",
-        "",
+        TODAY.isoformat(),  # published without a date: the first publication sets it
         "",
         PAGE + "formula",
         "Entidad A",
@@ -189,7 +191,7 @@ EXPECTED_SCHEME = [
         "Español",
         "",
         "",
-        "",
+        TODAY.isoformat(),
         "",
         PAGE + "decreto-unidad",
         "Unidad de A — Entidad A",
@@ -320,7 +322,7 @@ def test_register_in_every_format(catalog, register, columns, expected):
 def test_xlsx_dates_are_dates(catalog):
     sheet = _xlsx(catalog.test_client(), "/entidad/entidad-a/esquema-publicacion.xlsx")
     generated = [row[4] for row in sheet.iter_rows(min_row=2, values_only=True)]
-    assert [g.date() if g else None for g in generated] == [None, None, date(2024, 3, 1)]
+    assert [g.date() if g else None for g in generated] == [TODAY, TODAY, date(2024, 3, 1)]
 
 
 def test_unit_register_has_only_the_units_resources(catalog):

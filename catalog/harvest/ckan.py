@@ -94,7 +94,9 @@ def organization_dict(publisher: Publisher, count: int | None = None) -> dict[st
 def package_dict(resource: Resource) -> dict[str, Any]:
     vocab = current_app.extensions["vocab"]
     licence = (
-        vocab["licences"].get(resource.license or "cc-by-4.0") if "licences" in vocab else None
+        vocab["licences"].get(resource.license)
+        if resource.license and "licences" in vocab
+        else None
     )
     groups = []
     for uri in resource.theme_uris:
@@ -141,10 +143,10 @@ def package_dict(resource: Resource) -> dict[str, Any]:
         "url": urls.resource_page(resource.slug),
         "version": resource.version_label,
         # CKAN's own licence ids, so CKAN harvesters and ckanext-dcat recognise them
-        "license_id": ckan_license_id(licence),
+        "license_id": ckan_license_id(licence) or "notspecified",
         "license_title": str(licence.prop("ckanLicenseTitle") or licence.label("en"))
         if licence
-        else None,
+        else "License not specified",
         "license_url": str(licence.prop("licenceDocument") or licence.uri) if licence else None,
         "isopen": bool(licence.prop("openLicence")) if licence else False,
         "author": resource.publisher.name,

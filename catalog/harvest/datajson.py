@@ -9,7 +9,7 @@ from flask import current_app
 from .. import urls
 from ..markdown import markdown_to_text
 from ..models import Resource
-from ..rdf.mapping import BOGOTA, DEFAULT_LICENCE, distribution_urls
+from ..rdf.mapping import BOGOTA, distribution_urls
 
 BOGOTA_NAME = "Bogotá D.C., Colombia"
 ACCESS_LEVEL = {"publica": "public", "clasificada": "restricted public", "reservada": "non-public"}
@@ -44,11 +44,10 @@ def dataset_object(resource: Resource) -> dict[str, Any]:
         },
         "accessLevel": ACCESS_LEVEL.get(resource.access_rights or "publica", "public"),
         "landingPage": urls.resource_page(resource.slug),
-        "language": ["es-CO"]
-        + [
-            str(c.prop("bcp47"))
+        "language": [
+            "es-CO" if code == "spa" else str(c.prop("bcp47"))
             for code in (resource.languages or [])
-            if code != "spa" and (c := _concept("languages", code)) is not None and c.prop("bcp47")
+            if (c := _concept("languages", code)) is not None and c.prop("bcp47")
         ],
     }
     # the place the resource covers (a GeoNames URI); the district when it names none, as
@@ -56,7 +55,9 @@ def dataset_object(resource: Resource) -> dict[str, Any]:
     data["spatial"] = (
         resource.spatial if resource.spatial and resource.spatial != BOGOTA else BOGOTA_NAME
     )
-    licence = _concept("licences", resource.license or DEFAULT_LICENCE)
+    if not data["language"]:
+        del data["language"]
+    licence = _concept("licences", resource.license)
     if licence is not None:
         data["license"] = str(licence.prop("licenceDocument") or licence.uri)
     rights = resource.rights or _exception_rights(resource)

@@ -134,7 +134,7 @@ class DcatMapper:
         self._concept(
             g, s, DCT.accrualPeriodicity, "frequencies", resource.accrual_periodicity, refs
         )
-        for lang in resource.languages or [DEFAULT_LANGUAGE]:
+        for lang in resource.languages or []:  # nothing claimed that the record does not say
             self._concept(g, s, DCT.language, "languages", lang, refs)
         self._concept(g, s, DCT.accessRights, "access-rights", resource.access_rights, refs)
         spatial = resource.spatial or BOGOTA
@@ -223,7 +223,7 @@ class DcatMapper:
             g.add((d, DCAT.mediaType, media))
             refs.media_types.add(dist.media_type)
         self._concept(g, d, DCT.format, "file-types", dist.format, refs)
-        licence = dist.license or resource.license or DEFAULT_LICENCE
+        licence = dist.license or resource.license
         self._concept(g, d, DCT.license, "licences", licence, refs)
         if dist.language:
             self._concept(g, d, DCT.language, "languages", dist.language, refs)

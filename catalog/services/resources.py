@@ -160,6 +160,22 @@ def _require_publisher(data: dict[str, Any]) -> None:
         raise Invalid({"publisher": ["Indique la entidad que publica el recurso."]})
 
 
+CATALOG_LICENCE = "cc-by-4.0"
+CATALOG_LANGUAGE = "spa"
+
+
+def with_catalog_defaults(data: dict[str, Any]) -> dict[str, Any]:
+    """A new record states the catalog's defaults it was created with (CC BY 4.0 for public
+    information, Spanish) so every output shows what the record says, never a stand-in; the
+    form shows them preselected. Classified or reserved information gets no licence."""
+    data = dict(data)
+    if not data.get("license") and (data.get("access_rights") or "publica") == "publica":
+        data["license"] = CATALOG_LICENCE
+    if not data.get("languages"):
+        data["languages"] = [CATALOG_LANGUAGE]
+    return data
+
+
 def _new_resource(
     data: dict[str, Any], actor: Actor, *, trusted: bool = False, summary: str | None = None
 ) -> Resource:
@@ -179,6 +195,8 @@ def _new_resource(
     )
     if trusted and data.get("uuid"):
         resource.uuid = data["uuid"]
+    if not trusted:
+        data = with_catalog_defaults(data)
     with db.session.no_autoflush:
         snap.apply(resource, data, partial=False, trusted=trusted)
         access_exceptions.check(resource)

@@ -39,17 +39,20 @@ def dataset(resource: Resource) -> dict[str, Any]:
         "identifier": resource.uuid,
         "inLanguage": [
             (vocab["languages"].get(code).prop("bcp47") if vocab["languages"].get(code) else code)
-            for code in (resource.languages or ["spa"])
+            for code in (resource.languages or [])
         ],
         "publisher": _organization(resource.publisher),
         "creator": _organization(resource.creator or resource.publisher),
-        "isAccessibleForFree": True,
+        # what the access rights say: classified or reserved information is not free to access
+        "isAccessibleForFree": resource.access_rights in (None, "publica"),
         "spatialCoverage": {
             "@type": "Place",
             "@id": resource.spatial or BOGOTA,
             "name": BOGOTA_LABEL if not resource.spatial else resource.spatial,
         },
     }
+    if not data["inLanguage"]:
+        del data["inLanguage"]
     type_concept = vocab["resource-types"].get(resource.type)
     if type_concept is not None:
         data["additionalType"] = type_concept.label("es")

@@ -134,7 +134,13 @@ def new_resource():
     publishers = editable_publishers(current_actor())
     if not publishers:
         raise Forbidden("No es miembro de ninguna entidad: pida a su administrador que lo agregue.")
-    values: dict[str, Any] = {"type": resource_type, "publisher": publishers[0].slug}
+    values: dict[str, Any] = {
+        "type": resource_type,
+        "publisher": publishers[0].slug,
+        # the catalog's defaults, visible and changeable before the record exists
+        "license": service.CATALOG_LICENCE,
+        "languages": [service.CATALOG_LANGUAGE],
+    }
     if "entidad" in request.args:
         values["publisher"] = request.args["entidad"]
     return _render_form(resource=None, resource_type=resource_type, values=values)

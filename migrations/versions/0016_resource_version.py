@@ -24,5 +24,6 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table("resource") as batch:
-        batch.drop_column("version")
+    # a plain DROP COLUMN (SQLite 3.35+): rebuilding `resource` in batch mode would trip the
+    # foreign keys that point at it
+    op.drop_column("resource", "version")
