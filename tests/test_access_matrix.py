@@ -103,6 +103,8 @@ ROUTES: dict[str, str] = {
     "workspace.remove_member": MANAGE,
     "workspace.api_tokens": MANAGE,
     "workspace.revoke_token": MANAGE,
+    "workspace.units": MANAGE,
+    "workspace.edit_unit": MANAGE,
     "workspace.admin_publishers": ADMIN,
     "workspace.admin_publisher": ADMIN,
     "workspace.admin_users": ADMIN,
@@ -339,6 +341,20 @@ def _calls(endpoint: str, world: World) -> list[Call]:
         "workspace.api_tokens": [Call("GET", "/publicar/entidad/entidad-a/tokens")],
         "workspace.revoke_token": [
             Call("POST", f"/publicar/entidad/entidad-a/tokens/{world.spare_token_id}/revocar")
+        ],
+        "workspace.units": [
+            Call("GET", "/publicar/entidad/entidad-a/dependencias"),
+            Call(
+                "POST", "/publicar/entidad/entidad-a/dependencias", data={"name": "Oficina nueva"}
+            ),
+        ],
+        "workspace.edit_unit": [
+            Call("GET", "/publicar/entidad/entidad-a/dependencias/entidad-a-unidad"),
+            Call(
+                "POST",
+                "/publicar/entidad/entidad-a/dependencias/entidad-a-unidad",
+                data={"name": "Unidad de A (renombrada)"},
+            ),
         ],
         "workspace.admin_publishers": [Call("GET", "/publicar/admin/entidades")],
         "workspace.admin_publisher": [Call("GET", "/publicar/admin/entidades/entidad-a")],

@@ -90,3 +90,76 @@ def _refresh_resources(publisher: Publisher) -> None:
     ).scalars()
     for resource in resources:
         refresh_derived(resource)
+
+
+# ------------------------------------------------------------------ an entity's own units
+
+
+class UnitSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    name = f.Text(max_length=300, min_length=3, required=True)
+    acronym = f.Text(max_length=40, allow_none=True)
+    description = f.LongText(max_length=5000, allow_none=True)
+    homepage = f.Url(allow_none=True)
+    email = f.Email(allow_none=True)
+    phone = f.Text(max_length=60, allow_none=True)
+    head_name = f.Text(max_length=200, allow_none=True)
+
+
+UNIT_FIELDS = ("name", "acronym", "description", "homepage", "email", "phone", "head_name")
+
+
+def units_of(entity: Publisher) -> list[Publisher]:
+    return sorted(entity.units, key=lambda u: u.name.casefold())
+
+
+def save_unit(
+    entity: Publisher, payload: dict[str, Any], actor: Actor, unit: Publisher | None = None
+) -> Publisher:
+    """An entity's administrator creates or edits its units (dependencias), so its editors
+    can publish under the right one. The slug is made from the name once and never changes."""
+    actor.require_manage(entity)  # before anything else
+    if entity.parent is not None:
+        raise Invalid(
+            {"entidad": ["Las dependencias se crean en la entidad, no en otra dependencia."]}
+        )
+    if unit is not None and unit.parent_id != entity.id:
+        raise Forbidden(f"Esa dependencia no pertenece a «{entity.name}».")
+    data = load(UnitSchema(), payload)
+    clash = next(
+        (u for u in entity.units if u.name.casefold() == data["name"].casefold() and u is not unit),
+        None,
+    )
+    if clash is not None:
+        raise Invalid({"name": [f"«{entity.name}» ya tiene una dependencia con ese nombre."]})
+    try:
+        if unit is None:
+            unit = Publisher(
+                slug=_unit_slug(entity, data["name"]),
+                kind=UNIT,
+                parent=entity,
+                sector=entity.sector,
+            )
+            db.session.add(unit)
+        for name in UNIT_FIELDS:
+            setattr(unit, name, data.get(name))
+        db.session.flush()
+        _refresh_resources(unit)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return unit
+
+
+def _unit_slug(entity: Publisher, name: str) -> str:
+    from ..text import slugify
+
+    base = f"{entity.slug}-{slugify(name, max_length=60)}"[:110].strip("-")
+    slug, n = base, 1
+    while db.session.execute(db.select(Publisher.id).where(Publisher.slug == slug)).first():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug

@@ -124,3 +124,70 @@ def revoke_token(slug: str, token_id: int):
     row = tokens.revoke_token(token_id, current_actor())
     flash(f"Token {row.prefix}… revocado: ya no sirve para la API.", "success")
     return redirect(url_for("workspace.api_tokens", slug=slug)), 303
+
+
+@bp.route("/entidad/<slug>/dependencias", methods=["GET", "POST"])
+@login_required
+def units(slug: str):
+    """The entity's units: its administrators create them (and the catalog's)."""
+    from ..services.publishers import UNIT_FIELDS, save_unit, units_of
+
+    entity = _managed(slug)
+    errors: dict[str, list[str]] = {}
+    status = 200
+    if request.method == "POST":
+        payload = {n: (request.form.get(n) or "").strip() or None for n in UNIT_FIELDS}
+        try:
+            unit = save_unit(entity, payload, current_actor())
+        except Invalid as error:
+            errors, status = error.fields, 422
+        else:
+            flash(f"Se creó la dependencia «{unit.name}».", "success")
+            return redirect(url_for("workspace.units", slug=slug)), 303
+    return (
+        render_template(
+            "workspace/units.html",
+            entity=entity,
+            units=units_of(entity),
+            errors=errors,
+            form=request.form,
+            editing=None,
+        ),
+        status,
+    )
+
+
+@bp.route("/entidad/<slug>/dependencias/<unit_slug>", methods=["GET", "POST"])
+@login_required
+def edit_unit(slug: str, unit_slug: str):
+    from ..errors import NotFound
+    from ..services.publishers import UNIT_FIELDS, save_unit, units_of
+
+    entity = _managed(slug)
+    unit = next((u for u in entity.units if u.slug == unit_slug), None)
+    if unit is None:
+        raise NotFound("Esa dependencia no existe en la entidad.")
+    errors: dict[str, list[str]] = {}
+    status = 200
+    form: dict = {n: getattr(unit, n) or "" for n in UNIT_FIELDS}
+    if request.method == "POST":
+        form = dict(request.form)
+        payload = {n: (request.form.get(n) or "").strip() or None for n in UNIT_FIELDS}
+        try:
+            save_unit(entity, payload, current_actor(), unit)
+        except Invalid as error:
+            errors, status = error.fields, 422
+        else:
+            flash("Cambios guardados.", "success")
+            return redirect(url_for("workspace.units", slug=slug)), 303
+    return (
+        render_template(
+            "workspace/units.html",
+            entity=entity,
+            units=units_of(entity),
+            errors=errors,
+            form=form,
+            editing=unit,
+        ),
+        status,
+    )
