@@ -184,6 +184,52 @@ def test_phone_width_has_no_horizontal_scroll(site, browser):
     context.close()
 
 
+def test_long_hashes_urls_titles_and_keywords_reflow_at_360px(site, browser, shared_demo):
+    """WCAG 1.4.10: a resource page with an uploaded file (its SHA-256), a long URL, a long
+    unbroken title word and keywords never scrolls sideways at 360 px."""
+    word = "Interinstitucionalización" * 4
+    with shared_demo.app_context():
+        resource = create_resource(
+            {
+                "title": f"Guía {word} de procesos",
+                "description": "Ver https://www.example.gov.co/" + "a" * 150 + " para detalles.",
+                "type": "guia",
+                "publisher": "secretaria-general",
+                "status": "published",
+                "keywords": [word.lower(), "k" * 90],
+                "distributions": [
+                    {
+                        "title": "Documento " + word,
+                        "download_url": "https://www.example.gov.co/descargas/" + "x" * 180,
+                        "media_type": "application/pdf",
+                        "format": "pdf",
+                    }
+                ],
+            },
+            Actor.system(),
+        )
+        long_slug = resource.slug
+    context = browser.new_context(
+        bypass_csp=True, viewport={"width": 360, "height": 740}, locale="es-CO"
+    )
+    page = context.new_page()
+    for path in (
+        "/recurso/tramites-racionalizados-por-mes",  # its SHA-256 is shown
+        f"/recurso/{long_slug}",
+        "/buscar?q=guia",
+        "/estado",
+        "/integridad",
+        "/acerca",
+        "/tema/mipg/integridad",
+        "/entidad/secretaria-general/registro-activos",
+        "/entidad/secretaria-general/esquema-publicacion",
+    ):
+        page.goto(site + path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 361, (path, width)
+    context.close()
+
+
 def test_axe_check_can_fail(page):
     """The accessibility check itself works: a page with known faults is reported."""
     page.set_content('<html><body><img src="x.png"><input type="text"></body></html>')
