@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: help run test test-sqlite lint demo bench translations clean
+.PHONY: help run test test-sqlite lint demo bench mutation translations clean
 
 help:  ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -35,6 +35,12 @@ demo: $(STAMP)  ## create the schema and load the demo district
 
 bench: $(STAMP)  ## performance benchmarks (prints numbers and ratios)
 	$(PY) -m benchmarks.run
+
+mutation: $(STAMP)  ## mutation check of the trust rules (mutmut; about 30 min on 2 cores)
+	rm -rf mutants
+	T=$$(mktemp -d) && CATALOG_TEST_DB=sqlite CATALOG_TEST_TEMPLATES=$$T \
+		$(VENV)/bin/mutmut run --max-children 2; rm -rf $$T
+	$(VENV)/bin/mutmut results
 
 translations: $(STAMP)  ## extract page texts, update the English catalog, compile the .mo
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --sort-by-file \

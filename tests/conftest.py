@@ -46,10 +46,17 @@ def templates(tmp_path_factory) -> Iterator[dict[str, Template]]:
 
     from catalog.demo.loader import load_demo
 
-    workdir = tmp_path_factory.mktemp("db")
+    # CATALOG_TEST_TEMPLATES=<dir> keeps the SQLite templates between runs (the mutation run
+    # starts pytest once per mutant; migrating and loading the demo each time would dominate)
+    cache = os.environ.get("CATALOG_TEST_TEMPLATES") if BACKEND == "sqlite" else None
+    workdir = Path(cache) if cache else tmp_path_factory.mktemp("db")
+    workdir.mkdir(parents=True, exist_ok=True)
     built: dict[str, Template] = {}
     for name in ("empty", "demo"):
         template = Template(name, workdir)
+        if cache and template.path.exists():
+            built[name] = template
+            continue
         app = make_app(template.url, workdir)
         with app.app_context():
             upgrade(revision="heads")
@@ -59,8 +66,9 @@ def templates(tmp_path_factory) -> Iterator[dict[str, Template]]:
         template.finish()
         built[name] = template
     yield built
-    for template in built.values():
-        template.drop()
+    if not cache:
+        for template in built.values():
+            template.drop()
 
 
 def _app_from(template: Template, tmp: Path) -> Iterator[Flask]:
