@@ -566,3 +566,92 @@ def test_the_witness_only_moves_forward_and_is_private(tmp_path):
     for garbage in ("", "{", '{"hash": "x"}', '{"hash": "x", "length": "many"}', "[1]"):
         path.write_text(garbage)
         assert witness.read(path) is None, garbage
+
+
+# ------------------------------------------------ finer points the mutation run asked for
+
+
+def test_throttle_counts_each_key_apart_and_says_exactly_how_long(app, monkeypatch):
+    with app.app_context():
+        one, two = throttle.hashed("ip", "one"), throttle.hashed("ip", "two")
+        now = 1_000_000 * 600 + 150.5  # 150.5 s into a window of 600
+        monkeypatch.setattr(throttle.time, "time", lambda: now)
+        throttle.count(one, 600)
+        throttle.count(one, 600)
+        throttle.count(two, 600)
+        window = 1_000_000
+        assert db.session.get(RequestThrottle, (one, window)).count == 2
+        assert db.session.get(RequestThrottle, (two, window)).count == 1
+        assert throttle.retry_after(one, 2, 600) == 449  # whole seconds left in the window
+        assert throttle.retry_after(two, 2, 600) is None
+        monkeypatch.setattr(throttle.time, "time", lambda: (window + 1) * 600 - 0.2)
+        assert throttle.retry_after(one, 2, 600) == 1  # never "retry after 0"
+
+
+def test_markdown_links_only_to_web_and_mail():
+    html = str(render_markdown("[f](ftp://e.org/x) [w](https://e.org/)"))
+    assert 'href="ftp:' not in html and 'href="https://e.org/"' in html
+
+
+def test_more_upload_bytes(app, tmp_path):
+    with app.app_context():
+        assert not _matches(tmp_path, "xml", b"<!DOCTYPE r><r/>")  # a DTD alone is refused
+        assert not _matches(tmp_path, "txt", b"abc \x81\x8d\x8f\x90\x9d")  # not cp1252 either
+        assert not _matches(tmp_path, "txt", b"\xef\xbb\xbf \n\t<!doctype HTML><p>x")
+        xhtml = b'<?xml version="1.0"?><HTML xmlns="http://www.w3.org/1999/xhtml"/>'
+        assert not _matches(tmp_path, "xml", xhtml)
+        assert _matches(tmp_path, "tsv", b'"a"\tb\n1\t2\n')  # tabs, even where a comma would fail
+        assert _matches(tmp_path, "csv", b'"a";b\n1;2\n')  # the delimiter is found
+        long_text = ("ñ" * (64 * 1024)).encode()  # the first 64 KiB end inside a character
+        assert _matches(tmp_path, "txt", long_text)
+        assert not _matches(tmp_path, "zip", b"PK\x03\x04" + b"\x00" * 40)
+        assert not _matches(tmp_path, "ods", b"PK\x03\x04" + b"\x00" * 40)
+        stored = store_upload(io.BytesIO(b"a,b\n"), "tabla.csv")
+        assert stored.as_distribution()["title"] == "tabla.csv"
+        assert stored.as_distribution("Tabla")["title"] == "Tabla"
+        assert stored.as_distribution()["file_key"] == stored.file_key
+
+
+def test_account_details_are_kept(district):
+    a = pub("entidad-a")
+    user = accounts.create_user(email="i@example.org", password="x" * 12, name="  Ana Ruiz ")
+    assert user.name == "Ana Ruiz"
+    added = accounts.add_member(
+        a, "j@example.org", "admin", Actor.system(), name="Juan", password="x" * 12
+    )
+    assert added.name == "Juan" and [m.role for m in added.memberships] == ["admin"]
+    accounts.add_member(a, "i@example.org", "editor", Actor.system())
+    assert [m.role for m in user.memberships] == ["editor"]
+    assert [m.user_id for m in accounts.members_of(a)] == [added.id, user.id]  # admins first
+    row, _ = tokens.create_token(a, "editor", Actor.for_user(added))
+    assert row.created_by_id == added.id
+
+
+def test_verify_names_every_record_without_history_and_counts_files(demo_app):
+    from catalog.models import Distribution, Resource
+    from catalog.stewardship import integrity
+
+    with demo_app.app_context():
+        clean = integrity.verify(record=False)
+        hosted = db.session.execute(
+            db.select(db.func.count()).where(Distribution.file_key.is_not(None))
+        ).scalar_one()
+        assert clean.ok and clean.files == hosted
+        template = db.session.execute(db.select(Resource).order_by(Resource.id)).scalars().first()
+        # two records written behind the application's back: no revision at all
+        for slug in ("sin-historia-1", "sin-historia-2"):
+            db.session.add(
+                Resource(
+                    slug=slug, title=slug, type=template.type, publisher_id=template.publisher_id
+                )
+            )
+        db.session.commit()
+        report = integrity.verify(record=False)
+        named = {
+            p.split(":")[0].removeprefix("recurso ")
+            for p in report.problems
+            if integrity.NO_HISTORY in p
+        }
+        assert named == {"sin-historia-1", "sin-historia-2"}
+        total = db.session.execute(db.select(db.func.count()).select_from(Resource)).scalar_one()
+        assert report.resources == total
