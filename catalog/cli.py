@@ -22,6 +22,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(verify)
     app.cli.add_command(review_report)
     app.cli.add_command(check_links)
+    app.cli.add_command(render)
     app.cli.add_command(import_csv)
     app.cli.add_command(demo)
     app.cli.add_command(token)
@@ -61,6 +62,24 @@ def export_rdf(path: str, ext: str | None) -> None:
         ):
             out.write(chunk)
     click.echo(f"{total} recursos escritos en {path} ({ext}).")
+
+
+@click.command("render")
+@with_appcontext
+def render() -> None:
+    """Re-render every resource's stored RDF fragments (after an upgrade changes the mapping)."""
+    from .extensions import db
+    from .models import Resource
+    from .rdf.fragments import render_fragments
+
+    count = 0
+    for resource in db.session.execute(db.select(Resource).order_by(Resource.id)).scalars():
+        render_fragments(resource)
+        count += 1
+        if count % 500 == 0:
+            db.session.commit()
+    db.session.commit()
+    click.echo(f"{count} recursos renderizados.")
 
 
 @click.command("review-report")

@@ -39,6 +39,8 @@ ROUTES: dict[str, str] = {
     "public.publisher_rdf": PUBLIC,
     "public.publisher_id": PUBLIC,
     "public.catalog_id": PUBLIC,
+    "public.ontology_page": PUBLIC,
+    "public.ontology_rdf": PUBLIC,
     "public.resource_page": PUBLIC,
     "public.resource_rdf": PUBLIC,
     "public.resource_id": PUBLIC,
@@ -278,6 +280,8 @@ def _calls(endpoint: str, world: World) -> list[Call]:
         "public.publisher_rdf": [Call("GET", "/entidad/entidad-a-unidad.ttl")],
         "public.publisher_id": [Call("GET", "/id/entidad/entidad-a")],
         "public.catalog_id": [Call("GET", "/id/catalogo")],
+        "public.ontology_page": [Call("GET", "/def/ns")],
+        "public.ontology_rdf": [Call("GET", "/def/ns.ttl")],
         "public.hosted_file": [
             Call("GET", f"/archivos/{world.file_dist}/anexo.pdf", target="published")
         ],

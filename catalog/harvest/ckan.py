@@ -5,6 +5,7 @@ Answers use CKAN's envelope {"help", "success", "result"} and CKAN's error shape
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask import current_app, jsonify, request
@@ -14,7 +15,7 @@ from .. import urls
 from ..extensions import db
 from ..markdown import markdown_to_text
 from ..models import PUBLISHED, Publisher, Resource, ResourceKeyword, ResourceTheme
-from ..rdf.mapping import distribution_urls
+from ..rdf.mapping import distribution_urls, good_practice_summary
 from ..text import fold
 from . import bp
 
@@ -173,10 +174,26 @@ def package_dict(resource: Resource) -> dict[str, Any]:
                     "value": (resource.modified or resource.updated_at.date()).isoformat(),
                 },
                 {"key": "frequency", "value": resource.accrual_periodicity or ""},
+                *_good_practice_extras(resource),
             ]
             if extra["value"]
         ],
     }
+
+
+def _good_practice_extras(resource: Resource) -> list[dict[str, str]]:
+    """The good-practice form as CKAN extras `cgp:<term>` (lists and objects as JSON text, as
+    ckanext-dcat writes its list extras)."""
+    extras = []
+    for key, value in good_practice_summary(resource).items():
+        if isinstance(value, bool):
+            text = "true" if value else "false"
+        elif isinstance(value, str):
+            text = value
+        else:
+            text = json.dumps(value, ensure_ascii=False)
+        extras.append({"key": f"cgp:{key}", "value": text})
+    return extras
 
 
 # ------------------------------------------------------------------ actions

@@ -9,7 +9,8 @@ from flask import current_app
 from .. import urls
 from ..markdown import markdown_to_text
 from ..models import Resource
-from ..rdf.mapping import BOGOTA, distribution_urls
+from ..rdf.mapping import BOGOTA, distribution_urls, good_practice_summary
+from ..rdf.namespaces import CGP
 
 BOGOTA_NAME = "Bogotá D.C., Colombia"
 ACCESS_LEVEL = {"publica": "public", "clasificada": "restricted public", "reservada": "non-public"}
@@ -101,6 +102,9 @@ def dataset_object(resource: Resource) -> dict[str, Any]:
         distributions.append(item)
     if distributions:
         data["distribution"] = distributions
+    practice = good_practice_summary(resource)
+    if practice:  # an extension of DCAT-US (its schema allows more properties)
+        data["goodPractice"] = {"@context": {"@vocab": str(CGP)}, **practice}
     return data
 
 

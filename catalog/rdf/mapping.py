@@ -16,7 +16,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from .. import urls
-from ..models import Distribution, Publisher, Resource
+from ..models import Distribution, GoodPractice, Publisher, Resource
 from ..text import strip_unsafe
 from ..vocab import Concept, Vocabularies
 from .namespaces import (
@@ -98,6 +98,59 @@ class References:
         self.availability = self.availability or other.availability
 
 
+def good_practice_summary(resource: Resource) -> dict[str, object]:
+    """The good-practice form as plain values keyed by the vocabulary's term names (data.json
+    properties, CKAN extras `cgp:<name>`): the same fields and personal-data rules as the RDF."""
+    practice = resource.good_practice if resource.type in GOOD_PRACTICE_TYPES else None
+    if practice is None:
+        return {}
+    out: dict[str, object] = {
+        "formDate": practice.form_date.isoformat() if practice.form_date else None,
+        "unitHead": practice.unit_head,
+        "managementProcess": practice.process,
+        "mipgPolicy": practice.mipg_policy,
+        "team": practice.team,
+        "startDate": practice.start_date.isoformat() if practice.start_date else None,
+        "isAdaptation": bool(practice.is_adaptation),
+        "adaptedFrom": practice.adapted_from,
+        "baseline": practice.baseline,
+        "audience": [v for v in practice.target_population or [] if v and v.strip()],
+        "objective": [v for v in practice.objectives or [] if v and v.strip()],
+        "developmentTime": practice.development_time,
+        "contribution": practice.contribution,
+        "result": [v for v in practice.results or [] if v and v.strip()],
+        "benefit": [
+            {"benefit": b["benefit"], **({"forWhom": b["for_whom"]} if b.get("for_whom") else {})}
+            for b in practice.benefits or []
+            if (b or {}).get("benefit")
+        ],
+        "dissemination": practice.dissemination,
+        "disseminationMedium": [v for v in practice.dissemination_media or [] if v and v.strip()],
+        "otherAspects": practice.other_aspects,
+        "challenge": [v for v in practice.challenges or [] if v and v.strip()],
+        "stabilityChanges": practice.stability_changes,
+        "implementationPeriod": practice.implementation_period,
+        "continuityMeans": practice.continuity_means,
+        "elementsToKeep": practice.elements_to_keep,
+        "conclusion": [v for v in practice.conclusions or [] if v and v.strip()],
+        # Ley 1581: only the people the publisher marked public; never a phone
+        "contributor": [
+            {
+                "name": c.name,
+                **({"linkType": c.link_type} if c.link_type else {}),
+                **({"email": c.email} if c.email else {}),
+            }
+            for c in practice.collaborators
+            if c.show_publicly and c.name
+        ],
+    }
+    return {
+        key: value
+        for key, value in out.items()
+        if value is not None and value != [] and not (isinstance(value, str) and not value.strip())
+    }
+
+
 class DcatMapper:
     """Maps resources and publishers to DCAT-AP 3; bound to the app's vocabularies."""
 
@@ -169,6 +222,8 @@ class DcatMapper:
         if resource.legal_basis:
             g.add((s, CGP.legalBasis, _lit(resource.legal_basis)))
         self._norm(g, s, resource, refs)
+        if practice is not None:
+            self._good_practice(g, s, practice)
         for dist in resource.distributions:
             g.add((s, DCAT.distribution, self.add_distribution(g, dist, resource, refs)))
         return refs
@@ -185,6 +240,73 @@ class DcatMapper:
                 if match in eu.by_uri and match not in out:
                     out.append(match)
         return out
+
+    def _good_practice(self, g: Graph, s: URIRef, practice: GoodPractice) -> None:
+        """The district form's sections (4202000-FT-1311): standard properties where they exist
+        (dct:audience, dct:contributor; the MIPG policy is a dcat:theme and the start date the
+        temporal coverage, above), the rest in the catalog's own vocabulary (vocab/ontology).
+        Personal data as on the page: only collaborators marked public, never a phone."""
+        if practice.form_date:
+            g.add((s, CGP.formDate, _date(practice.form_date)))
+        for prop, value in (
+            (CGP.unitHead, practice.unit_head),
+            (CGP.managementProcess, practice.process),
+            (CGP.adaptedFrom, practice.adapted_from),
+            (CGP.baseline, practice.baseline),
+            (CGP.developmentTime, practice.development_time),
+            (CGP.contribution, practice.contribution),
+            (CGP.dissemination, practice.dissemination),
+            (CGP.otherAspects, practice.other_aspects),
+            (CGP.stabilityChanges, practice.stability_changes),
+            (CGP.implementationPeriod, practice.implementation_period),
+            (CGP.continuityMeans, practice.continuity_means),
+            (CGP.elementsToKeep, practice.elements_to_keep),
+        ):
+            if value and value.strip():
+                g.add((s, prop, _lit(value)))
+        g.add((s, CGP.isAdaptation, Literal(bool(practice.is_adaptation))))
+        for prop, values in (
+            (CGP.objective, practice.objectives),
+            (CGP.result, practice.results),
+            (CGP.disseminationMedium, practice.dissemination_media),
+            (CGP.challenge, practice.challenges),
+            (CGP.conclusion, practice.conclusions),
+        ):
+            for value in values or []:
+                if value and value.strip():
+                    g.add((s, prop, _lit(value)))
+        for n, audience in enumerate(practice.target_population or [], 1):
+            if audience and audience.strip():
+                node = URIRef(f"{s}#publico-{n}")
+                g.add((s, DCT.audience, node))
+                g.add((node, RDF.type, DCT.AgentClass))
+                g.add((node, RDFS.label, _lit(audience)))
+        for n, benefit in enumerate(practice.benefits or [], 1):
+            text = (benefit or {}).get("benefit") or ""
+            if not text.strip():
+                continue
+            node = URIRef(f"{s}#beneficio-{n}")
+            g.add((s, CGP.benefit, node))
+            g.add((node, RDF.type, CGP.Benefit))
+            g.add((node, RDFS.label, _lit(text)))
+            if (benefit.get("for_whom") or "").strip():
+                g.add((node, CGP.beneficiary, _lit(benefit["for_whom"])))
+        if practice.team and practice.team.strip():
+            team = URIRef(f"{s}#equipo")
+            g.add((s, DCT.contributor, team))
+            g.add((team, RDF.type, FOAF.Group))
+            g.add((team, FOAF.name, _lit(practice.team)))
+        for n, person in enumerate(
+            (c for c in practice.collaborators if c.show_publicly and c.name), 1
+        ):
+            node = URIRef(f"{s}#colaborador-{n}")
+            g.add((s, DCT.contributor, node))
+            g.add((node, RDF.type, FOAF.Person))
+            g.add((node, FOAF.name, Literal(strip_unsafe(person.name))))
+            if person.email:
+                g.add((node, FOAF.mbox, URIRef(f"mailto:{person.email}")))
+            if person.link_type:
+                g.add((node, CGP.linkType, _lit(person.link_type)))
 
     def _norm(self, g: Graph, s: URIRef, resource: Resource, refs: References) -> None:
         if resource.type != "norma":
