@@ -20,6 +20,7 @@ VOCAB_DIR = Path(__file__).resolve().parent.parent / "vocab"
 TTL_FILES = sorted(VOCAB_DIR.glob("*.ttl"))
 OWN_BASE = "https://catalogo.bogota.gov.co/def/"
 EU_BASE = "http://publications.europa.eu/resource/authority/"
+ADMS_BASE = "http://purl.org/adms/publishertype/"  # SEMIC's ADMS publisher types
 EU_THEMES = URIRef(EU_BASE + "data-theme")
 NOTATION = re.compile(r"^[a-z0-9]+(?:[.-][a-z0-9]+)*$")  # dots only for versions: cc-by-4.0
 # what catalog/services/derived.py accepts (PnYnMnWnD)
@@ -30,6 +31,7 @@ DCAT_US_PERIODICITY = re.compile(
     r"(?:T(?:\d+(?:\.\d+)?H)?(?:\d+(?:\.\d+)?M)?(?:\d+(?:\.\d+)?S)?)?$"
 )
 EXPECTED_KEYS = {
+    "publisher-types",
     "resource-types",
     "mipg",
     "datos-gov-co",
@@ -80,8 +82,8 @@ def _one_label(graph: Graph, node, predicate, lang: str) -> list[str]:
     ]
 
 
-def test_there_are_fifteen_files():
-    assert len(TTL_FILES) == 15
+def test_there_are_sixteen_files():
+    assert len(TTL_FILES) == 16
 
 
 @pytest.mark.parametrize("path", TTL_FILES, ids=lambda p: p.name)
@@ -110,7 +112,7 @@ def test_concepts_follow_the_rules(path):
     for concept in concepts:
         assert isinstance(concept, URIRef) and not isinstance(concept, BNode)
         uri = str(concept)
-        assert uri.startswith((OWN_BASE, EU_BASE)), uri
+        assert uri.startswith((OWN_BASE, EU_BASE, ADMS_BASE)), uri
         values = list(graph.objects(concept, SKOS.notation))
         assert len(values) == 1, uri
         notation = str(values[0])

@@ -26,6 +26,7 @@ PUBLISHER_FIELDS = (
     "address",
     "head_name",
     "orden",
+    "publisher_type",
 )
 
 

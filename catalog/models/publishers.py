@@ -37,6 +37,8 @@ class Publisher(db.Model):
     address: Mapped[str | None] = mapped_column(String(300))
     head_name: Mapped[str | None] = mapped_column(String(200))
     orden: Mapped[str] = mapped_column(String(40), default="Distrital")
+    # notation in vocab/publisher-types.ttl (ADMS); None: the type its order of government implies
+    publisher_type: Mapped[str | None] = mapped_column(String(60))
     department: Mapped[str] = mapped_column(String(80), default="Bogotá D.C.")
     municipality: Mapped[str] = mapped_column(String(80), default="Bogotá D.C.")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

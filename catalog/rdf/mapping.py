@@ -415,6 +415,23 @@ class DcatMapper:
             return c
         return URIRef(urls.contact_uri(publisher.slug))
 
+    def publisher_type(self, publisher: Publisher) -> Concept | None:
+        """The publisher's ADMS type: its own, else its entity's (a unit is part of it), else
+        the one its order of government implies (Distrital → local authority)."""
+        scheme = self.vocab.schemes.get("publisher-types")
+        if scheme is None:
+            return None
+        node: Publisher | None = publisher
+        while node is not None:
+            if node.publisher_type and scheme.get(node.publisher_type) is not None:
+                return scheme.get(node.publisher_type)
+            node = node.parent
+        orden = publisher.entity.orden or "Distrital"
+        for concept in scheme.concepts:
+            if str(concept.prop("forOrden") or "") == orden:
+                return concept
+        return scheme.get("autoridad-local")
+
     def add_publisher(self, g: Graph, publisher: Publisher) -> URIRef:
         """A publisher as foaf:Agent / org:Organization, with its institutional contact."""
         a = URIRef(urls.publisher_uri(publisher.slug))
@@ -424,11 +441,12 @@ class DcatMapper:
         g.add((a, FOAF.name, _lit(publisher.name)))
         if publisher.acronym:
             g.add((a, SKOS.altLabel, Literal(publisher.acronym)))
-        publisher_type = ADMS_PUBLISHER_TYPE.LocalAuthority
+        kind = self.publisher_type(publisher)
+        publisher_type = URIRef(kind.uri) if kind else ADMS_PUBLISHER_TYPE.LocalAuthority
         g.add((a, DCT.type, publisher_type))
         g.add((publisher_type, RDF.type, SKOS.Concept))
-        g.add((publisher_type, SKOS.prefLabel, Literal("Local Authority", lang="en")))
-        g.add((publisher_type, SKOS.prefLabel, Literal("Autoridad local", lang="es")))
+        for lang, label in kind.labels.items() if kind else ():
+            g.add((publisher_type, SKOS.prefLabel, Literal(label, lang=lang)))
         self._eu_scheme(g, publisher_type, ADMS_PUBLISHER_TYPE_SCHEME, "ADMS publisher type")
         if publisher.parent is not None:
             g.add((a, ORG.unitOf, URIRef(urls.publisher_uri(publisher.parent.slug))))

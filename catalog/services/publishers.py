@@ -29,10 +29,11 @@ class PublisherSchema(Schema):
     phone = f.Text(max_length=60, allow_none=True)
     address = f.Text(max_length=300, allow_none=True)
     head_name = f.Text(max_length=200, allow_none=True)
+    publisher_type = f.Concept("publisher-types", allow_none=True)
 
 
 FIELDS = ("name", "acronym", "sector", "description", "homepage", "email", "phone", "address",
-          "head_name")  # fmt: skip
+          "head_name", "publisher_type")  # fmt: skip
 
 
 def save_publisher(payload: dict[str, Any], actor: Actor, publisher: Publisher | None = None):
