@@ -655,3 +655,89 @@ def test_verify_names_every_record_without_history_and_counts_files(demo_app):
         assert named == {"sin-historia-1", "sin-historia-2"}
         total = db.session.execute(db.select(db.func.count()).select_from(Resource)).scalar_one()
         assert report.resources == total
+
+
+def test_the_size_limit_counts_every_chunk(app):
+    with app.app_context():
+        app.config["CATALOG_MAX_UPLOAD_BYTES"] = 100 * 1024
+        big = b"a" * (64 * 1024) + b"b" * (64 * 1024)  # two chunks, each under the limit
+        with pytest.raises(Invalid) as bad:
+            store_upload(io.BytesIO(big), "grande.txt")
+        assert "tamaño máximo" in bad.value.fields["archivo"][0]
+        ok = b"x" * (64 * 1024) + b"y" * 1000
+        stored = store_upload(io.BytesIO(ok), "dos.txt")
+        assert stored.byte_size == len(ok)
+        assert stored.checksum_sha256 == hashlib.sha256(ok).hexdigest()
+        # the head used for detection is the file's start, across chunk boundaries
+        app.config["CATALOG_MAX_UPLOAD_BYTES"] = 10 * 2**20
+        pdf = b"%PDF-1.7\n" + b"0" * (200 * 1024)
+        assert store_upload(io.BytesIO(pdf), "informe.pdf").format == "pdf"
+        fake = b"x" * (64 * 1024) + b"%PDF-1.7\n"
+        with pytest.raises(Invalid):
+            store_upload(io.BytesIO(fake), "falso.pdf")
+        with pytest.raises(Invalid) as bad:
+            store_upload(io.BytesIO(b"%PDF-1.7"), "sin_extension")
+        assert "Tipo de archivo no admitido" in bad.value.fields["archivo"][0]
+        with pytest.raises(Invalid) as bad:
+            store_upload(io.BytesIO(b"{}"), "datos.tar.json.exe")
+        assert "Tipo de archivo no admitido" in bad.value.fields["archivo"][0]
+        assert store_upload(io.BytesIO(b"{}"), "datos.v2.json").format == "json"
+
+
+def test_boundaries_of_accounts_and_tokens(district):
+    a = pub("entidad-a")
+    local = "u" * (254 - len("@e.org"))
+    assert accounts.create_user(email=f"{local}@e.org", password="x" * 10).email.endswith("@e.org")
+    with pytest.raises(Invalid):
+        accounts.create_user(email=f"{local}u@e.org", password="x" * 10)
+    user = accounts.create_user(email="k@example.org", password="correcta-123")
+    accounts.change_password(user, "correcta-123", "y" * accounts.MIN_PASSWORD, "y" * 10)
+    assert accounts.verify_password(user, "y" * 10)
+    accounts.add_member(pub("entidad-b"), "k@example.org", "admin", Actor.system())
+    assert [(m.publisher_id, m.role) for m in user.memberships] == [(pub("entidad-b").id, "admin")]
+    row, plain = tokens.create_token(a, "editor", Actor.system())
+    padded = plain + "x" * (200 - len(plain))
+    assert len(padded) == 200 and tokens.actor_for_token(padded) is None  # unknown, not an error
+
+
+def test_every_redirect_status_is_followed(monkeypatch):
+    import http.client
+
+    replies = []
+
+    class Fake:
+        def __init__(self, status, location=None):
+            self.status, self._location = status, location
+
+        def read(self, n):
+            return b""
+
+        def getheader(self, name):
+            return {"Location": self._location, "Content-Type": "text/plain"}.get(name)
+
+    class Conn:
+        sock = None
+
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def request(self, *args, **kwargs):
+            pass
+
+        def getresponse(self):
+            return replies.pop(0)
+
+        def close(self):
+            pass
+
+    monkeypatch.setattr(links, "_vet", lambda host, port, allow: "93.184.216.34")
+    monkeypatch.setattr(http.client, "HTTPConnection", Conn)
+    for status in (301, 302, 303, 307, 308):
+        replies[:] = [Fake(status, "/otra"), Fake(200)]
+        result = links.check_url("http://e.example/x")
+        assert result.ok and result.status_code == 200, status
+    for status, ok, error in ((300, False, None), (304, False, None), (399, False, None),
+                              (400, False, "HTTP 400"), (299, True, None)):  # fmt: skip
+        replies[:] = [Fake(status, "/otra")]
+        result = links.check_url("http://e.example/x")
+        assert (result.ok, result.status_code, result.error) == (ok, status, error), status
