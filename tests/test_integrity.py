@@ -318,3 +318,23 @@ def test_chain_head_is_published(demo_app):
     assert head["length"] == count and head["hash"] == newest
     page = client.get("/integridad").get_data(as_text=True)
     assert newest in page
+
+
+def test_a_head_given_by_hand_wins_over_the_witness(demo_app):
+    """The gaps the mutation run named: --head is compared even when a witness exists, a
+    one-revision head is checked, and a missing chain-head row is reported."""
+    from catalog.services.witness import Head
+
+    with demo_app.app_context():
+        clean = verify()
+        assert clean.ok  # the witness now agrees with the database
+        wrong = Head("0" * 64, clean.head.length)
+        assert kinds(verify(wrong, record=False)) == {"known_rewritten"}
+        first = db.session.execute(
+            db.select(Revision.catalog_hash).order_by(Revision.id).limit(1)
+        ).scalar_one()
+        assert kinds(verify(Head(first, 1), record=False)) == set()
+        assert kinds(verify(Head("0" * 64, 1), record=False)) == {"known_rewritten"}
+        db.session.execute(db.delete(ChainHead))
+        db.session.commit()
+        assert "head" in kinds(verify(record=False))
