@@ -302,6 +302,15 @@ def test_hosted_file_changed_is_detected(demo_app):
     (files / "informe.csv").write_bytes(b"a,b\n1,3\n")
     with demo_app.app_context():
         report = verify()
+        from catalog.models import Distribution, FileCheck
+
+        dist = db.session.execute(
+            db.select(Distribution).where(Distribution.file_key == "informe.csv")
+        ).scalar_one()
+        check = db.session.get(FileCheck, dist.id)
+        # the stewardship check "archivos íntegros" reads this stored result
+        assert check is not None and check.ok is False
+        assert check.problem == "su SHA-256 no coincide"
     assert any("informe.csv" in p for p in report.problems)
 
 
