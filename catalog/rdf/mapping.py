@@ -98,6 +98,36 @@ class References:
         self.availability = self.availability or other.availability
 
 
+# the good-practice form's free-text and list fields → their term in the cgp: vocabulary (the
+# RDF, data.json and CKAN extras all read these two tables)
+GP_TEXT = (
+    ("unitHead", "unit_head"),
+    ("managementProcess", "process"),
+    ("adaptedFrom", "adapted_from"),
+    ("baseline", "baseline"),
+    ("developmentTime", "development_time"),
+    ("contribution", "contribution"),
+    ("dissemination", "dissemination"),
+    ("otherAspects", "other_aspects"),
+    ("stabilityChanges", "stability_changes"),
+    ("implementationPeriod", "implementation_period"),
+    ("continuityMeans", "continuity_means"),
+    ("elementsToKeep", "elements_to_keep"),
+)
+GP_LISTS = (
+    ("objective", "objectives"),
+    ("result", "results"),
+    ("disseminationMedium", "dissemination_media"),
+    ("challenge", "challenges"),
+    ("conclusion", "conclusions"),
+)
+
+
+def _filled(values: list[str] | None) -> list[str]:
+    """The list's non-blank entries."""
+    return [v for v in values or [] if v and v.strip()]
+
+
 def good_practice_summary(resource: Resource) -> dict[str, object]:
     """The good-practice form as plain values keyed by the vocabulary's term names (data.json
     properties, CKAN extras `cgp:<name>`): the same fields and personal-data rules as the RDF."""
@@ -106,33 +136,18 @@ def good_practice_summary(resource: Resource) -> dict[str, object]:
         return {}
     out: dict[str, object] = {
         "formDate": practice.form_date.isoformat() if practice.form_date else None,
-        "unitHead": practice.unit_head,
-        "managementProcess": practice.process,
         "mipgPolicy": practice.mipg_policy,
         "team": practice.team,
         "startDate": practice.start_date.isoformat() if practice.start_date else None,
         "isAdaptation": bool(practice.is_adaptation),
-        "adaptedFrom": practice.adapted_from,
-        "baseline": practice.baseline,
-        "audience": [v for v in practice.target_population or [] if v and v.strip()],
-        "objective": [v for v in practice.objectives or [] if v and v.strip()],
-        "developmentTime": practice.development_time,
-        "contribution": practice.contribution,
-        "result": [v for v in practice.results or [] if v and v.strip()],
+        "audience": _filled(practice.target_population),
+        **{term: getattr(practice, attribute) for term, attribute in GP_TEXT},
+        **{term: _filled(getattr(practice, attribute)) for term, attribute in GP_LISTS},
         "benefit": [
             {"benefit": b["benefit"], **({"forWhom": b["for_whom"]} if b.get("for_whom") else {})}
             for b in practice.benefits or []
             if (b or {}).get("benefit")
         ],
-        "dissemination": practice.dissemination,
-        "disseminationMedium": [v for v in practice.dissemination_media or [] if v and v.strip()],
-        "otherAspects": practice.other_aspects,
-        "challenge": [v for v in practice.challenges or [] if v and v.strip()],
-        "stabilityChanges": practice.stability_changes,
-        "implementationPeriod": practice.implementation_period,
-        "continuityMeans": practice.continuity_means,
-        "elementsToKeep": practice.elements_to_keep,
-        "conclusion": [v for v in practice.conclusions or [] if v and v.strip()],
         # Ley 1581: only the people the publisher marked public; never a phone
         "contributor": [
             {
@@ -248,33 +263,14 @@ class DcatMapper:
         Personal data as on the page: only collaborators marked public, never a phone."""
         if practice.form_date:
             g.add((s, CGP.formDate, _date(practice.form_date)))
-        for prop, value in (
-            (CGP.unitHead, practice.unit_head),
-            (CGP.managementProcess, practice.process),
-            (CGP.adaptedFrom, practice.adapted_from),
-            (CGP.baseline, practice.baseline),
-            (CGP.developmentTime, practice.development_time),
-            (CGP.contribution, practice.contribution),
-            (CGP.dissemination, practice.dissemination),
-            (CGP.otherAspects, practice.other_aspects),
-            (CGP.stabilityChanges, practice.stability_changes),
-            (CGP.implementationPeriod, practice.implementation_period),
-            (CGP.continuityMeans, practice.continuity_means),
-            (CGP.elementsToKeep, practice.elements_to_keep),
-        ):
+        for term, attribute in GP_TEXT:
+            value = getattr(practice, attribute)
             if value and value.strip():
-                g.add((s, prop, _lit(value)))
+                g.add((s, CGP[term], _lit(value)))
         g.add((s, CGP.isAdaptation, Literal(bool(practice.is_adaptation))))
-        for prop, values in (
-            (CGP.objective, practice.objectives),
-            (CGP.result, practice.results),
-            (CGP.disseminationMedium, practice.dissemination_media),
-            (CGP.challenge, practice.challenges),
-            (CGP.conclusion, practice.conclusions),
-        ):
-            for value in values or []:
-                if value and value.strip():
-                    g.add((s, prop, _lit(value)))
+        for term, attribute in GP_LISTS:
+            for value in _filled(getattr(practice, attribute)):
+                g.add((s, CGP[term], _lit(value)))
         for n, audience in enumerate(practice.target_population or [], 1):
             if audience and audience.strip():
                 node = URIRef(f"{s}#publico-{n}")
