@@ -133,8 +133,6 @@ RULES: list[tuple[str, str, str]] = [
     ),
     ("_mb", r".", "only the wording of the size limit in a message"),
     # the link checker's connection details
-    ("_PinnedHTTPS", r"_address = None", "GAP: the HTTPS test's server is on localhost, where a "
-     "None address also connects; a test whose pinned address differs from the name is to add"),
     ("_PinnedHTTPS", r".", "connect() wraps the socket with its own verifying context and the "
      "overall deadline bounds the wait, so these constructor arguments change nothing"),
     ("_vet", r"break", "allow_loopback is a test-only setting; with it the first loopback "
@@ -283,22 +281,8 @@ RULES: list[tuple[str, str, str]] = [
         "a membership's role: tested since (test_boundaries_…); this run predates it",
     ),
     ("x_change_password", r"<= MIN", "password of exactly the minimum length: tested since"),
-    (
-        "_check_known_head",
-        r".",
-        "GAP: a head given with --head is compared only when it differs "
-        "from the witness in no test; to add",
-    ),
     ("_check_chains", r"else 1", "without a chain-head row its hash is None, which never "
      "matches, so the head problem is reported whatever length is assumed"),
-    ("_check_chains", r"\(2, 2\)", "GAP: no revision of hash version 1 is in the tests' databases"
-     "; to add"),
-    ("x_verify", r"None\)$", "GAP: verify(known=…) with a head unlike the witness; to add"),
-    (
-        "_check_files",
-        r"results\[dist\.id\] = None",
-        "GAP: the stored file-check row after a bad file is not asserted; to add",
-    ),
     # integrity
     ("_file_problem", r"read\(", "block size of the hashing loop"),
     ("_check_files", r"report\.files", "the file count is informative; problems are what fail"),

@@ -206,6 +206,29 @@ def test_downgraded_hash_version_is_caught_by_the_catalog_link(demo_app):
     assert "catalog_link" in found and "content" not in found
 
 
+def test_rows_written_before_hash_version_2_still_verify(demo_app):
+    """Rows from before migration 0015 carry hash version 1 (no changes or actor ids in the
+    hash, no version in the catalog link). A database upgraded with them verifies clean, and
+    the later version-2 rows chain on from them."""
+    with demo_app.app_context():
+        old = db.session.execute(
+            db.select(Revision).where(Revision.id <= 10).order_by(Revision.id)
+        ).scalars()
+        for revision in old:
+            revision.hash_version = 1
+        db.session.flush()
+        reseal()  # what the catalog wrote back then, v1 rows then v2 rows
+        versions = set(db.session.execute(db.select(Revision.hash_version)).scalars())
+        assert versions == {1, 2}
+        Path(demo_app.config["CATALOG_WITNESS_FILE"]).unlink(missing_ok=True)
+        report = verify()
+        assert report.ok, report.problems
+        # and a v1 row is still held to what v1 covered
+        db.session.execute(text("UPDATE revision SET summary = 'otra' WHERE id = 3"))
+        db.session.commit()
+        assert kinds(verify(record=False)) == {"content"}
+
+
 def test_perfect_forgery_is_caught_by_the_known_head(demo_app):
     with demo_app.app_context():
         assert verify().ok  # records the witness

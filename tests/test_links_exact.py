@@ -172,3 +172,21 @@ def test_https_without_a_port_goes_to_443(monkeypatch):
     check_url("http://b.example/x")
     check_url("http://c.example:8080/x")
     assert seen == {"a.example": 443, "b.example": 80, "c.example": 8080}
+
+
+def test_https_connects_to_the_vetted_address_not_a_new_lookup(monkeypatch):
+    """The name is resolved once, by the guard; the TLS connection goes to that address (a
+    second lookup could be answered with a private one), verified for the original name."""
+    dialled = []
+
+    def create_connection(address, timeout=None, *args, **kwargs):
+        dialled.append(address)
+        raise ConnectionRefusedError("detenida en la prueba")
+
+    monkeypatch.setattr(links, "_vet", lambda host, port, allow_loopback: "203.0.113.9")
+    monkeypatch.setattr(links.socket, "create_connection", create_connection)
+    result = check_url("https://portal.example:8443/datos.csv")
+    assert dialled == [("203.0.113.9", 8443)]
+    assert result.ok is False and result.error.startswith("error de conexión")
+    conn = links._PinnedHTTPS("203.0.113.9", "portal.example", 8443, 5)
+    assert (conn.host, conn.port) == ("portal.example", 8443)
