@@ -39,3 +39,56 @@ def test_no_node_is_named_after_a_format(dumps):
             text = str(term)
             for other in FORMATS:
                 assert f"/catalog.{other}#" not in text, (ext, text)
+
+
+@pytest.fixture(scope="module")
+def texts(shared_demo):
+    client = shared_demo.test_client()
+    return {
+        ext: client.get(f"/catalog.{ext}?page_size=all").get_data(as_text=True) for ext in FORMATS
+    }
+
+
+def test_n_triples_lines_are_the_distinct_triples(texts, dumps, shared_demo):
+    lines = [line for line in texts["nt"].splitlines() if line.strip()]
+    assert len(lines) == len(set(lines)) == len(dumps["nt"])
+    # a harvester's page too
+    client = shared_demo.test_client()
+    page = client.get("/catalog.nt?page_size=25").get_data(as_text=True)
+    lines = [line for line in page.splitlines() if line.strip()]
+    assert len(lines) == len(Graph().parse(data=page, format="nt")) > 100
+
+
+def test_each_shared_node_is_stated_once_in_every_format(texts, dumps):
+    import json
+
+    from catalog.rdf.mapping import BOGOTA
+
+    bogota = f"<{BOGOTA}>"
+    assert texts["nt"].count(f"{bogota} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type>") == 1
+    # Turtle: one subject block (the IRI opens a line once), then only objects point at it
+    assert sum(line.startswith(bogota) for line in texts["ttl"].splitlines()) == 1
+    assert texts["rdf"].count(f'rdf:about="{BOGOTA}"') == 1
+    nodes = json.loads(texts["jsonld"])["@graph"]
+    assert sum(node.get("@id") == BOGOTA for node in nodes) == 1
+    # the publisher most resources share: one block
+    agent = "http://catalogo.test/id/entidad/secretaria-general"
+    assert sum(node.get("@id") == agent for node in nodes) == 1
+    assert sum(line.startswith(f"<{agent}>") for line in texts["ttl"].splitlines()) == 1
+
+
+def test_dumps_shrink_to_their_distinct_content(texts, shared_demo):
+    """Against what the stored fragments would give if each repeated its shared nodes."""
+    import json
+
+    from catalog.extensions import db
+    from catalog.models import PUBLISHED, Resource, ResourceFragment
+
+    with shared_demo.app_context():
+        rows = db.session.execute(
+            db.select(ResourceFragment.nt, ResourceFragment.shared_nt)
+            .join(Resource, Resource.id == ResourceFragment.resource_id)
+            .where(Resource.status == PUBLISHED)
+        ).all()
+    repeated = sum(len(own) + sum(map(len, json.loads(shared))) for own, shared in rows)
+    assert len(texts["nt"]) < 0.6 * repeated, (len(texts["nt"]), repeated)

@@ -171,16 +171,24 @@ def test_stored_fragments_match_the_mapping(shared_demo):
         for resource in resources:
             fragment = db.session.get(ResourceFragment, resource.id)
             direct = resource_to_graph(resource, new_graph())
-            assert isomorphic(parse(fragment.nt, "nt"), direct), resource.slug
+            nt = fragment.nt + "".join(json.loads(fragment.shared_nt))
+            assert isomorphic(parse(nt, "nt"), direct), resource.slug
             prefixes = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in new_graph().namespaces())
-            assert isomorphic(parse(prefixes + fragment.ttl, "ttl"), direct), resource.slug
+            ttl = "\n".join([fragment.ttl, *json.loads(fragment.shared_ttl)])
+            assert isomorphic(parse(prefixes + ttl, "ttl"), direct), resource.slug
+            nodes = json.loads(fragment.jsonld)
+            nodes += [json.loads(block) for block in json.loads(fragment.shared_jsonld)]
             doc = {
                 "@context": json.loads(shared_demo.test_client().get("/catalog.jsonld").data)[
                     "@context"
                 ],
-                "@graph": json.loads(fragment.jsonld),
+                "@graph": nodes,
             }
             assert isomorphic(parse(json.dumps(doc), "jsonld"), direct), resource.slug
+            # its own part names no shared node as a subject: those are stated once per document
+            own_subjects = {str(s) for s in parse(fragment.nt, "nt").subjects()}
+            assert not any(s.startswith(f"{BASE}/id/entidad/") for s in own_subjects)
+            assert not any("publications.europa.eu" in s for s in own_subjects)
 
 
 SHAPE_FILES = (

@@ -3,12 +3,18 @@
 A document = a header (prefixes, the catalog node and paging view, rendered by rdflib — small)
 + each resource's stored fragment + dcat:dataset links + a footer. Memory stays flat: rows are
 read in keyset batches and yielded as they come.
+
+Each fragment's shared blocks (concepts, agents, places…) are emitted the first time the
+document meets them and skipped afterwards, so every node is stated once. N-Triples is
+de-duplicated line by line (a node reached by two paths may have two blocks that overlap), so
+its lines are exactly its distinct triples; the memory this takes is the set of distinct shared
+lines or blocks, bounded by the vocabularies and publishers, not by the number of resources.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 
 from rdflib import Graph
@@ -17,7 +23,7 @@ from .. import urls
 from ..extensions import db
 from ..models import PUBLISHED, Resource, ResourceFragment
 from ..rdf.formats import jsonld_context
-from ..rdf.fragments import fragment_jsonld, fragment_nt, fragment_rdfxml
+from ..rdf.fragments import fragment_jsonld, fragment_nt, fragment_rdfxml, render_split
 from ..rdf.namespaces import PREFIXES
 
 BATCH = 500
@@ -26,10 +32,12 @@ COLUMN = {"nt": "nt", "ttl": "ttl", "jsonld": "jsonld", "rdf": "rdfxml"}
 
 
 def select_rows(conditions: list, after: int, limit: int | None, fmt: str):
-    """(id, slug, fragment text) of published resources with id > after, by id."""
+    """(id, slug, own fragment text, shared blocks as JSON) of published resources with
+    id > after, by id."""
     column = getattr(ResourceFragment, COLUMN[fmt])
+    shared = getattr(ResourceFragment, "shared_" + COLUMN[fmt])
     stmt = (
-        db.select(Resource.id, Resource.slug, column)
+        db.select(Resource.id, Resource.slug, column, shared)
         .join(ResourceFragment, ResourceFragment.resource_id == Resource.id)
         .where(Resource.status == PUBLISHED, Resource.id > after, *conditions)
         .order_by(Resource.id)
@@ -93,26 +101,71 @@ def render_header(g: Graph, fmt: str) -> str:
     return fragment_jsonld(g)
 
 
-def document(fmt: str, header: Graph | list[str], rows: Iterable[tuple]) -> Iterator[str]:
-    """Yield the document: header fragments, each resource fragment, each dcat:dataset link."""
-    parts = [render_header(header, fmt)] if isinstance(header, Graph) else header
+def render_header_split(g: Graph, fmt: str, owned: tuple[str, ...]) -> tuple[str, str]:
+    """(own text, shared blocks as JSON) of a header graph: its shared nodes (agents,
+    concepts, places) are the same blocks the resources carry, stated once per document."""
+    rendered = render_split(g, owned)
+    return rendered[COLUMN[fmt]], rendered["shared_" + COLUMN[fmt]]
+
+
+class _Once:
+    """Which shared blocks (or, for N-Triples, lines) a document has already stated."""
+
+    def __init__(self, by_line: bool):
+        self.by_line = by_line
+        self.seen: set[str] = set()
+
+    def first(self, text: str) -> bool:
+        if text in self.seen:
+            return False
+        self.seen.add(text)
+        return True
+
+    def lines(self, text: str) -> str:
+        return "".join(line for line in text.splitlines(keepends=True) if self.first(line))
+
+    def blocks(self, blocks_json: str | None) -> list[str]:
+        blocks = json.loads(blocks_json) if blocks_json else []
+        if self.by_line:
+            return [text for text in (self.lines(block) for block in blocks) if text]
+        return [block for block in blocks if block and self.first(block)]
+
+
+Header = Graph | Sequence[str | tuple[str, str]]
+
+
+def document(fmt: str, header: Header, rows: Iterable[tuple]) -> Iterator[str]:
+    """Yield the document: header fragments, each resource fragment (its own triples, then
+    the shared blocks not yet stated), each dcat:dataset link."""
+    given = [render_header(header, fmt)] if isinstance(header, Graph) else header
+    once = _Once(by_line=fmt == "nt")
+    parts: list[str] = []
+    for part in given:  # a header part is its text, or (own text, shared blocks)
+        own, shared = part if isinstance(part, tuple) else (part, None)
+        parts.append(once.lines(own) if fmt == "nt" else own)
+        for block in once.blocks(shared):
+            parts.append(f"[{block}]" if fmt == "jsonld" else block)
     if fmt == "nt":
         yield from parts
-        for _, slug, text in rows:
+        for _, slug, text, shared in rows:
             yield text
+            yield from once.blocks(shared)
             yield _dataset_link(fmt, slug)
     elif fmt == "ttl":
         yield _prefix_header()
         for part in parts:
             yield part + "\n"
-        for _, slug, text in rows:
+        for _, slug, text, shared in rows:
             yield "\n" + text
+            for block in once.blocks(shared):
+                yield "\n" + block
             yield _dataset_link(fmt, slug)
     elif fmt == "rdf":
         yield _xml_root_open()
         yield from parts
-        for _, slug, text in rows:
+        for _, slug, text, shared in rows:
             yield text
+            yield from once.blocks(shared)
             yield _dataset_link(fmt, slug)
         yield "</rdf:RDF>\n"
     else:
@@ -124,11 +177,11 @@ def document(fmt: str, header: Graph | list[str], rows: Iterable[tuple]) -> Iter
             if nodes:
                 yield ("" if first else ",") + nodes
                 first = False
-        for _, slug, text in rows:
-            inner = text[1:-1]
-            if inner:
-                yield ("" if first else ",") + inner
-                first = False
+        for _, slug, text, shared in rows:
+            for inner in [text[1:-1], *once.blocks(shared)]:
+                if inner:
+                    yield ("" if first else ",") + inner
+                    first = False
             yield ("" if first else ",") + _dataset_link(fmt, slug)
             first = False
         yield "]}\n"

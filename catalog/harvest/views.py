@@ -18,7 +18,7 @@ from ..rdf.formats import FORMATS, asks_for_html, negotiate
 from ..rdf.mapping import CATALOG_PUBLISHER_NAME, DcatMapper
 from ..rdf.namespaces import DCAT, DCT, HYDRA, RDF, RDFS, VCARD, XSD, new_graph
 from . import bp
-from .stream import document, iter_rows, render_header, stamp
+from .stream import document, iter_rows, render_header, render_header_split, stamp
 
 CATALOG_MEDIA = {ext: media for ext, (_, media) in FORMATS.items()}
 
@@ -198,10 +198,10 @@ def _page_url(ext: str, kept: dict[str, str], size: int | None, after: int | Non
     return URIRef(urls.absolute(url_for("harvest.catalog_rdf", ext=ext, **params)))  # type: ignore
 
 
-def _header(newest, kept, ext, size, after, total, next_after=None) -> list[str]:
+def _header(newest, kept, ext, size, after, total, next_after=None) -> list:
     """The catalog node with its data services (rendered once per catalog state and format)
     and, for a page, the Hydra view."""
-    parts = [_catalog_node(ext, newest, total, urls.base())]
+    parts: list[str | tuple[str, str]] = [_catalog_node(ext, newest, total, urls.base())]
     g = new_graph()
     catalog = URIRef(urls.catalog_uri())
     if size is not None:
@@ -245,10 +245,13 @@ SERVICES = (
     ),
 )
 
-_catalog_nodes: dict[tuple, str] = {}
+_catalog_nodes: dict[tuple, tuple[str, str]] = {}
 
 
-def _catalog_node(ext: str, newest, total: int, base: str, render_as: str | None = None) -> str:
+def _catalog_node(
+    ext: str, newest, total: int, base: str, render_as: str | None = None
+) -> tuple[str, str]:
+    """(the catalog node and its services, the shared nodes they point at as blocks)."""
     render_as = render_as or ext
     key = (render_as, newest, total, base, current_app.config["CATALOG_TITLE"])
     cached = _catalog_nodes.get(key)
@@ -256,12 +259,17 @@ def _catalog_node(ext: str, newest, total: int, base: str, render_as: str | None
         return cached
     g = new_graph()
     mapper = DcatMapper()
-    catalog = mapper.add_catalog(g, modified=newest)
+    # the Secretaría General described as its resources describe it (one block per document)
+    owner = db.session.execute(
+        db.select(Publisher).where(Publisher.slug == "secretaria-general")
+    ).scalar_one_or_none()
+    catalog = mapper.add_catalog(g, modified=newest, publisher=owner)
     publisher = URIRef(urls.publisher_uri("secretaria-general"))
     contact = URIRef(urls.contact_uri("secretaria-general"))
-    g.add((contact, RDF.type, VCARD.Kind))
-    g.add((contact, RDF.type, VCARD.Organization))
-    g.add((contact, VCARD.fn, Literal(CATALOG_PUBLISHER_NAME, lang="es")))
+    if owner is None:
+        g.add((contact, RDF.type, VCARD.Kind))
+        g.add((contact, RDF.type, VCARD.Organization))
+        g.add((contact, VCARD.fn, Literal(CATALOG_PUBLISHER_NAME, lang="es")))
     themes = current_app.extensions["vocab"]
     government = themes["eu-themes"].get("gove") if "eu-themes" in themes else None
     for title, path, description, standard, keywords in SERVICES:
@@ -283,7 +291,7 @@ def _catalog_node(ext: str, newest, total: int, base: str, render_as: str | None
         if government is not None:
             g.add((service, DCAT.theme, mapper.add_concept(g, government)))
     g.add((catalog, HYDRA.totalItems, Literal(total, datatype=XSD.integer)))
-    rendered = render_header(g, render_as)
+    rendered = render_header_split(g, render_as, (str(catalog),))
     if len(_catalog_nodes) > 64:
         _catalog_nodes.clear()
     _catalog_nodes[key] = rendered
@@ -301,8 +309,8 @@ def header_graph(newest, ext: str, total: int):
     from rdflib import Graph
 
     with current_app.test_request_context(f"/catalog.{ext}?page_size=all"):
-        text = _catalog_node(ext, newest, total, urls.base(), render_as="nt")
-    return Graph().parse(data=text, format="nt")
+        own, shared = _catalog_node(ext, newest, total, urls.base(), render_as="nt")
+    return Graph().parse(data=own + "".join(json.loads(shared)), format="nt")
 
 
 def _last_url(ext: str, kept: dict[str, str], size: int) -> URIRef:

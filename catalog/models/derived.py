@@ -12,7 +12,9 @@ from .types import UTCDateTime, utcnow
 
 
 class ResourceFragment(db.Model):
-    """A resource's DCAT rendered once per change, in every serialisation (see DESIGN.md)."""
+    """A resource's DCAT rendered once per change, in every serialisation (see DESIGN.md):
+    its own triples, and the shared nodes it points at as separate blocks (each emitted once
+    per document)."""
 
     __tablename__ = "resource_fragment"
 
@@ -23,6 +25,11 @@ class ResourceFragment(db.Model):
     ttl: Mapped[str] = mapped_column(Text, default="")
     jsonld: Mapped[str] = mapped_column(Text, default="")
     rdfxml: Mapped[str] = mapped_column(Text, default="")
+    # the shared nodes it points at, one block per subject, as a JSON list per format
+    shared_nt: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
+    shared_ttl: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
+    shared_jsonld: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
+    shared_rdfxml: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
     datajson: Mapped[str] = mapped_column(Text, default="")
     summary: Mapped[str] = mapped_column(Text, default="", server_default="")  # plain text
     rendered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
