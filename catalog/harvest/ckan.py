@@ -17,7 +17,7 @@ from ..markdown import markdown_to_text
 from ..models import PUBLISHED, Publisher, Resource, ResourceKeyword, ResourceTheme
 from ..rdf.mapping import distribution_urls, good_practice_summary
 from ..text import fold
-from . import bp
+from . import bp, ckan_query
 
 MAX_ROWS = 1000
 
@@ -269,102 +269,43 @@ def action_package_show(params):
 FACETS = {"organization", "tags", "groups", "res_format", "license_id"}
 
 
-def _apply_fq(stmt, fq: str):
-    """Supports CKAN's common `field:value` clauses (organization, tags, groups, res_format,
-    license_id, name, metadata_modified:[X TO *]) joined by spaces or AND."""
-    from ..models import Distribution
+def _search_error(error: ckan_query.QueryError, param: str) -> ActionError:
+    """CKAN's answer to a query Solr refuses: 409, "Search Query Error", naming the term."""
+    return ActionError(409, "Search Query Error", f"Search error: {param}: {error}")
 
-    for clause in fq.replace(" AND ", " ").split():
-        if ":" not in clause:
-            continue
-        field, _, value = clause.partition(":")
-        value = value.strip('"')
-        if field == "organization":
-            stmt = stmt.where(Resource.publisher.has(Publisher.slug == value))
-        elif field == "tags":
-            stmt = stmt.where(
-                Resource.id.in_(
-                    db.select(ResourceKeyword.resource_id).where(
-                        ResourceKeyword.keyword_key == fold(value)
-                    )
-                )
-            )
-        elif field == "groups":
-            stmt = stmt.where(
-                Resource.id.in_(
-                    db.select(ResourceTheme.resource_id).where(
-                        ResourceTheme.concept_uri.like(
-                            f"%/datos-gov-co/{like_escape(value)}", escape="\\"
-                        )
-                    )
-                )
-            )
-        elif field == "res_format":
-            stmt = stmt.where(
-                Resource.id.in_(
-                    db.select(Distribution.resource_id).where(
-                        func.lower(Distribution.format) == value.lower()
-                    )
-                )
-            )
-        elif field == "license_id":
-            stmt = stmt.where(Resource.license == value)
-        elif field == "name":
-            stmt = stmt.where(Resource.slug == value)
-        elif field == "metadata_modified" and value.startswith("["):
-            start = value.strip("[]").split(" TO ")[0]
-            if start not in ("*", ""):
-                from datetime import UTC, datetime
 
-                try:
-                    since = datetime.fromisoformat(start.replace("Z", "+00:00"))
-                except ValueError:
-                    raise ActionError(409, "Validation Error", "fq: fecha no válida") from None
-                stmt = stmt.where(
-                    Resource.updated_at >= (since if since.tzinfo else since.replace(tzinfo=UTC))
-                )
-        else:
-            raise ActionError(409, "Validation Error", f"fq: campo no admitido «{field}»")
+def _query(stmt, params):
+    """`q` (free text, or Lucene syntax) and `fq` (Lucene syntax), both luqum-parsed."""
+    q = str(params.get("q") or "").strip()
+    if q and q != "*:*":
+        try:
+            stmt = stmt.where(ckan_query.condition(q))
+        except ckan_query.QueryError as error:
+            if ":" in q or '"' in q:
+                raise _search_error(error, "q") from None
+            # plain words that are not valid Lucene (a lone bracket): every word, as text
+            words = [ckan_query.FIELDS["text"](w, True) for w in q.split()]
+            stmt = stmt.where(*words)
+    fq = params.get("fq")
+    for text in fq if isinstance(fq, list) else [fq]:  # a JSON body may send several
+        if text is not None and str(text).strip():
+            try:
+                stmt = stmt.where(ckan_query.condition(str(text)))
+            except ckan_query.QueryError as error:
+                raise _search_error(error, "fq") from None
     return stmt
 
 
 def action_package_search(params):
     rows = _int(params, "rows", 10, MAX_ROWS)
     start = _int(params, "start", 0, 10**9)
-    stmt = _published()
-    q = str(params.get("q") or "").strip()
-    if q and q != "*:*":
-        for term in q.lower().split():
-            stmt = stmt.where(
-                or_(
-                    func.lower(Resource.title).like(f"%{like_escape(term)}%", escape="\\"),
-                    func.lower(Resource.description).like(f"%{like_escape(term)}%", escape="\\"),
-                    Resource.id.in_(
-                        db.select(ResourceKeyword.resource_id).where(
-                            ResourceKeyword.keyword_key.like(
-                                f"%{like_escape(fold(term))}%", escape="\\"
-                            )
-                        )
-                    ),
-                )
-            )
-    if params.get("fq"):
-        stmt = _apply_fq(stmt, str(params["fq"]))
-    count = db.session.execute(db.select(func.count()).select_from(stmt.subquery())).scalar_one()
+    stmt = _query(_published(), params)
     sort = str(params.get("sort") or "metadata_modified desc").strip()
-    order = {
-        "metadata_modified desc": (Resource.updated_at.desc(), Resource.id.desc()),
-        "metadata_modified asc": (Resource.updated_at.asc(), Resource.id.asc()),
-        "metadata_created desc": (Resource.created_at.desc(), Resource.id.desc()),
-        "metadata_created asc": (Resource.created_at.asc(), Resource.id.asc()),
-        "name asc": (Resource.slug.asc(),),
-        "name desc": (Resource.slug.desc(),),
-        "title_string asc": (Resource.title.asc(), Resource.id.asc()),
-        "title_string desc": (Resource.title.desc(), Resource.id.desc()),
-        "score desc, metadata_modified desc": (Resource.updated_at.desc(), Resource.id.desc()),
-    }.get(sort)
-    if order is None:
-        raise ActionError(409, "Validation Error", f"sort: orden no admitido «{sort}»")
+    try:
+        order = ckan_query.order_by(sort)
+    except ckan_query.QueryError as error:
+        raise ActionError(409, "Validation Error", f"sort: {error}", sort=[str(error)]) from None
+    count = db.session.execute(db.select(func.count()).select_from(stmt.subquery())).scalar_one()
     results = db.session.execute(stmt.order_by(*order).offset(start).limit(rows)).scalars()
     facets = _facets(stmt, params)
     return {
