@@ -81,14 +81,19 @@ def test_dumps_shrink_to_their_distinct_content(texts, shared_demo):
     """Against what the stored fragments would give if each repeated its shared nodes."""
     import json
 
+    from sqlalchemy import func
+
     from catalog.extensions import db
-    from catalog.models import PUBLISHED, Resource, ResourceFragment
+    from catalog.models import PUBLISHED, Resource, ResourceFragment, SharedBlock
 
     with shared_demo.app_context():
         rows = db.session.execute(
-            db.select(ResourceFragment.nt, ResourceFragment.shared_nt)
+            db.select(ResourceFragment.nt, ResourceFragment.shared_keys)
             .join(Resource, Resource.id == ResourceFragment.resource_id)
             .where(Resource.status == PUBLISHED)
         ).all()
-    repeated = sum(len(own) + sum(map(len, json.loads(shared))) for own, shared in rows)
+        sizes = dict(
+            db.session.execute(db.select(SharedBlock.key, func.length(SharedBlock.nt))).all()
+        )
+    repeated = sum(len(own) + sum(sizes[k] for k in json.loads(keys)) for own, keys in rows)
     assert len(texts["nt"]) < 0.6 * repeated, (len(texts["nt"]), repeated)

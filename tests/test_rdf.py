@@ -11,7 +11,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, FOAF, RDF, SKOS
 
 from catalog.extensions import db
-from catalog.models import PUBLISHED, Resource, ResourceFragment
+from catalog.models import PUBLISHED, Resource, ResourceFragment, SharedBlock
 from catalog.rdf.mapping import resource_to_graph
 from catalog.rdf.namespaces import DCAT, HYDRA, new_graph
 
@@ -171,13 +171,15 @@ def test_stored_fragments_match_the_mapping(shared_demo):
         for resource in resources:
             fragment = db.session.get(ResourceFragment, resource.id)
             direct = resource_to_graph(resource, new_graph())
-            nt = fragment.nt + "".join(json.loads(fragment.shared_nt))
+            blocks = [db.session.get(SharedBlock, k) for k in json.loads(fragment.shared_keys)]
+            assert None not in blocks, resource.slug
+            nt = fragment.nt + "".join(b.nt for b in blocks)
             assert isomorphic(parse(nt, "nt"), direct), resource.slug
             prefixes = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in new_graph().namespaces())
-            ttl = "\n".join([fragment.ttl, *json.loads(fragment.shared_ttl)])
+            ttl = "\n".join([fragment.ttl, *(b.ttl for b in blocks)])
             assert isomorphic(parse(prefixes + ttl, "ttl"), direct), resource.slug
             nodes = json.loads(fragment.jsonld)
-            nodes += [json.loads(block) for block in json.loads(fragment.shared_jsonld)]
+            nodes += [json.loads(b.jsonld) for b in blocks]
             doc = {
                 "@context": json.loads(shared_demo.test_client().get("/catalog.jsonld").data)[
                     "@context"

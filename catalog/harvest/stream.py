@@ -16,12 +16,13 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
+from itertools import islice
 
 from rdflib import Graph
 
 from .. import urls
 from ..extensions import db
-from ..models import PUBLISHED, Resource, ResourceFragment
+from ..models import PUBLISHED, Resource, ResourceFragment, SharedBlock
 from ..rdf.formats import jsonld_context
 from ..rdf.fragments import fragment_jsonld, fragment_nt, fragment_rdfxml, render_split
 from ..rdf.namespaces import PREFIXES
@@ -32,12 +33,11 @@ COLUMN = {"nt": "nt", "ttl": "ttl", "jsonld": "jsonld", "rdf": "rdfxml"}
 
 
 def select_rows(conditions: list, after: int, limit: int | None, fmt: str):
-    """(id, slug, own fragment text, shared blocks as JSON) of published resources with
-    id > after, by id."""
+    """(id, slug, own fragment text, its shared blocks' keys as JSON) of published resources
+    with id > after, by id."""
     column = getattr(ResourceFragment, COLUMN[fmt])
-    shared = getattr(ResourceFragment, "shared_" + COLUMN[fmt])
     stmt = (
-        db.select(Resource.id, Resource.slug, column, shared)
+        db.select(Resource.id, Resource.slug, column, ResourceFragment.shared_keys)
         .join(ResourceFragment, ResourceFragment.resource_id == Resource.id)
         .where(Resource.status == PUBLISHED, Resource.id > after, *conditions)
         .order_by(Resource.id)
@@ -101,71 +101,126 @@ def render_header(g: Graph, fmt: str) -> str:
     return fragment_jsonld(g)
 
 
-def render_header_split(g: Graph, fmt: str, owned: tuple[str, ...]) -> tuple[str, str]:
-    """(own text, shared blocks as JSON) of a header graph: its shared nodes (agents,
+def render_header_split(
+    g: Graph, fmt: str, owned: tuple[str, ...]
+) -> tuple[str, list[tuple[str, str]]]:
+    """(own text, shared blocks as (key, text)) of a header graph: its shared nodes (agents,
     concepts, places) are the same blocks the resources carry, stated once per document."""
-    rendered = render_split(g, owned)
-    return rendered[COLUMN[fmt]], rendered["shared_" + COLUMN[fmt]]
+    own, blocks = render_split(g, owned)
+    return own[COLUMN[fmt]], [(key, texts[COLUMN[fmt]]) for key, texts in blocks]
+
+
+# block texts by (key, format): content-addressed, so never stale; bounded
+_TEXTS: dict[tuple[str, str], str] = {}
+_TEXTS_MAX = 50_000
+
+
+def block_texts(keys: Iterable[str], fmt: str) -> dict[str, str]:
+    """The stored text of each block in the document's format (one query for those not in
+    the process's cache)."""
+    column = COLUMN[fmt]
+    wanted = set(keys)
+    found = {k: _TEXTS[(k, column)] for k in wanted if (k, column) in _TEXTS}
+    missing = sorted(wanted - found.keys())
+    for start in range(0, len(missing), 500):
+        chunk = missing[start : start + 500]
+        rows = db.session.execute(
+            db.select(SharedBlock.key, getattr(SharedBlock, column)).where(
+                SharedBlock.key.in_(chunk)
+            )
+        ).all()
+        if len(_TEXTS) + len(rows) > _TEXTS_MAX:
+            _TEXTS.clear()
+        for key, text in rows:
+            _TEXTS[(key, column)] = found[key] = text
+    return found
 
 
 class _Once:
-    """Which shared blocks (or, for N-Triples, lines) a document has already stated."""
+    """Which shared blocks (and, for N-Triples, lines) a document has already stated."""
 
-    def __init__(self, by_line: bool):
-        self.by_line = by_line
-        self.seen: set[str] = set()
-
-    def first(self, text: str) -> bool:
-        if text in self.seen:
-            return False
-        self.seen.add(text)
-        return True
+    def __init__(self, fmt: str):
+        self.fmt = fmt
+        self.by_line = fmt == "nt"
+        self.keys: set[str] = set()
+        self.lines_seen: set[str] = set()
 
     def lines(self, text: str) -> str:
-        return "".join(line for line in text.splitlines(keepends=True) if self.first(line))
+        """N-Triples: only lines not stated before (blocks of one subject reached by two
+        paths may overlap)."""
+        out = []
+        for line in text.splitlines(keepends=True):
+            if line not in self.lines_seen:
+                self.lines_seen.add(line)
+                out.append(line)
+        return "".join(out)
 
-    def blocks(self, blocks_json: str | None) -> list[str]:
-        blocks = json.loads(blocks_json) if blocks_json else []
-        if self.by_line:
-            return [text for text in (self.lines(block) for block in blocks) if text]
-        return [block for block in blocks if block and self.first(block)]
+    def emit(self, text: str) -> str:
+        return self.lines(text) if self.by_line else text
+
+    def given(self, blocks: list[tuple[str, str]]) -> list[str]:
+        """Blocks that come with their text (the header's)."""
+        fresh = []
+        for key, text in blocks:
+            if key not in self.keys:
+                self.keys.add(key)
+                fresh.append(self.emit(text))
+        return [text for text in fresh if text]
+
+    def rows(self, rows: Iterable[tuple], size: int = 200) -> Iterator[tuple[str, str, list[str]]]:
+        """(slug, own text, new shared block texts) per row; the texts of blocks not met yet
+        are fetched once per chunk of rows."""
+        iterator = iter(rows)
+        while chunk := list(islice(iterator, size)):
+            keyed = [(slug, text, json.loads(keys or "[]")) for _, slug, text, keys in chunk]
+            unseen = {k for _, _, keys in keyed for k in keys if k not in self.keys}
+            texts = block_texts(unseen, self.fmt) if unseen else {}
+            for slug, text, keys in keyed:
+                fresh = []
+                for key in keys:
+                    if key not in self.keys and key in texts:
+                        self.keys.add(key)
+                        block = self.emit(texts[key])
+                        if block:
+                            fresh.append(block)
+                yield slug, text, fresh
 
 
-Header = Graph | Sequence[str | tuple[str, str]]
+Header = Graph | Sequence[str | tuple[str, list[tuple[str, str]]]]
 
 
 def document(fmt: str, header: Header, rows: Iterable[tuple]) -> Iterator[str]:
     """Yield the document: header fragments, each resource fragment (its own triples, then
     the shared blocks not yet stated), each dcat:dataset link."""
     given = [render_header(header, fmt)] if isinstance(header, Graph) else header
-    once = _Once(by_line=fmt == "nt")
+    once = _Once(fmt)
     parts: list[str] = []
     for part in given:  # a header part is its text, or (own text, shared blocks)
-        own, shared = part if isinstance(part, tuple) else (part, None)
-        parts.append(once.lines(own) if fmt == "nt" else own)
-        for block in once.blocks(shared):
+        own, header_blocks = part if isinstance(part, tuple) else (part, [])
+        parts.append(once.emit(own))
+        for block in once.given(header_blocks):
             parts.append(f"[{block}]" if fmt == "jsonld" else block)
     if fmt == "nt":
         yield from parts
-        for _, slug, text, shared in rows:
+        for slug, text, blocks in once.rows(rows):
             yield text
-            yield from once.blocks(shared)
+            yield from blocks
             yield _dataset_link(fmt, slug)
     elif fmt == "ttl":
         yield _prefix_header()
         for part in parts:
             yield part + "\n"
-        for _, slug, text, shared in rows:
+        for slug, text, blocks in once.rows(rows):
             yield "\n" + text
-            for block in once.blocks(shared):
+            for block in blocks:
                 yield "\n" + block
             yield _dataset_link(fmt, slug)
     elif fmt == "rdf":
         yield _xml_root_open()
         yield from parts
-        for _, slug, text, shared in rows:
+        for slug, text, blocks in once.rows(rows):
             yield text
-            yield from once.blocks(shared)
+            yield from blocks
             yield _dataset_link(fmt, slug)
         yield "</rdf:RDF>\n"
     else:
@@ -177,8 +232,8 @@ def document(fmt: str, header: Header, rows: Iterable[tuple]) -> Iterator[str]:
             if nodes:
                 yield ("" if first else ",") + nodes
                 first = False
-        for _, slug, text, shared in rows:
-            for inner in [text[1:-1], *once.blocks(shared)]:
+        for slug, text, blocks in once.rows(rows):
+            for inner in [text[1:-1], *blocks]:
                 if inner:
                     yield ("" if first else ",") + inner
                     first = False

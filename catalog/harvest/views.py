@@ -201,7 +201,9 @@ def _page_url(ext: str, kept: dict[str, str], size: int | None, after: int | Non
 def _header(newest, kept, ext, size, after, total, next_after=None) -> list:
     """The catalog node with its data services (rendered once per catalog state and format)
     and, for a page, the Hydra view."""
-    parts: list[str | tuple[str, str]] = [_catalog_node(ext, newest, total, urls.base())]
+    parts: list[str | tuple[str, list[tuple[str, str]]]] = [
+        _catalog_node(ext, newest, total, urls.base())
+    ]
     g = new_graph()
     catalog = URIRef(urls.catalog_uri())
     if size is not None:
@@ -245,12 +247,12 @@ SERVICES = (
     ),
 )
 
-_catalog_nodes: dict[tuple, tuple[str, str]] = {}
+_catalog_nodes: dict[tuple, tuple[str, list[tuple[str, str]]]] = {}
 
 
 def _catalog_node(
     ext: str, newest, total: int, base: str, render_as: str | None = None
-) -> tuple[str, str]:
+) -> tuple[str, list[tuple[str, str]]]:
     """(the catalog node and its services, the shared nodes they point at as blocks)."""
     render_as = render_as or ext
     key = (render_as, newest, total, base, current_app.config["CATALOG_TITLE"])
@@ -310,7 +312,7 @@ def header_graph(newest, ext: str, total: int):
 
     with current_app.test_request_context(f"/catalog.{ext}?page_size=all"):
         own, shared = _catalog_node(ext, newest, total, urls.base(), render_as="nt")
-    return Graph().parse(data=own + "".join(json.loads(shared)), format="nt")
+    return Graph().parse(data=own + "".join(text for _, text in shared), format="nt")
 
 
 def _last_url(ext: str, kept: dict[str, str], size: int) -> URIRef:

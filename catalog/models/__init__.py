@@ -1,7 +1,7 @@
 """The catalog's data model (SQLAlchemy 2 typed models)."""
 
 from .accounts import ROLE_ADMIN, ROLE_EDITOR, ROLES, ApiToken, Membership, User
-from .derived import FileCheck, LinkCheck, ResourceFragment
+from .derived import FileCheck, LinkCheck, ResourceFragment, SharedBlock
 from .good_practice import Collaborator, GoodPractice
 from .history import ChainHead, Revision
 from .operations import IdempotentReply, RequestThrottle
@@ -40,6 +40,7 @@ __all__ = [
     "RequestThrottle",
     "Resource",
     "ResourceFragment",
+    "SharedBlock",
     "ResourceKeyword",
     "ResourceTheme",
     "Revision",

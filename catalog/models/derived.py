@@ -25,14 +25,24 @@ class ResourceFragment(db.Model):
     ttl: Mapped[str] = mapped_column(Text, default="")
     jsonld: Mapped[str] = mapped_column(Text, default="")
     rdfxml: Mapped[str] = mapped_column(Text, default="")
-    # the shared nodes it points at, one block per subject, as a JSON list per format
-    shared_nt: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
-    shared_ttl: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
-    shared_jsonld: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
-    shared_rdfxml: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
+    # the keys (JSON list) of the shared blocks it points at, in shared_block
+    shared_keys: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
     datajson: Mapped[str] = mapped_column(Text, default="")
     summary: Mapped[str] = mapped_column(Text, default="", server_default="")  # plain text
     rendered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SharedBlock(db.Model):
+    """One shared node (concept, agent, place…) as some resources describe it, in every
+    serialisation, under the hash of its N-Triples text: content-addressed, never updated."""
+
+    __tablename__ = "shared_block"
+
+    key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    nt: Mapped[str] = mapped_column(Text)
+    ttl: Mapped[str] = mapped_column(Text)
+    jsonld: Mapped[str] = mapped_column(Text)
+    rdfxml: Mapped[str] = mapped_column(Text)
 
 
 class LinkCheck(db.Model):

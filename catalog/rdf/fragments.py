@@ -12,21 +12,24 @@ points at) in every serialisation, shaped so documents can be built by concatena
 A fragment has two parts. Its own part holds the triples about nodes only this resource
 describes (the resource, its distributions, its ``#…`` nodes and blank nodes). The shared part
 holds every other node it points at (concepts, schemes, agents, places, media types), one block
-per subject, stored as a JSON list per serialisation. A document emits each shared block once
-(``harvest/stream.py``), so a full dump states each node once and its N-Triples lines are its
-distinct triples.
+per subject, stored once in ``shared_block`` under the hash of its content; the fragment keeps
+the list of its blocks' keys. A document emits each block once (``harvest/stream.py``), so a
+full dump states each node once and its N-Triples lines are its distinct triples.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
+from typing import Any
 
 from rdflib import BNode, Graph, URIRef
+from sqlalchemy.dialects import postgresql, sqlite
 
 from .. import urls
 from ..extensions import db
-from ..models import ResourceFragment
+from ..models import ResourceFragment, SharedBlock
 from ..models.types import utcnow
 from .formats import jsonld_context
 from .mapping import resource_to_graph
@@ -119,44 +122,67 @@ def split_graph(g: Graph, owned: tuple[str, ...]) -> tuple[Graph, dict[URIRef, G
     return own, shared
 
 
-# a shared node's rendering depends only on its triples (its N-Triples text): render each once
-_BLOCKS: dict[str, dict[str, str]] = {}
+# a shared node's rendering depends only on its triples: each block is keyed by the hash of
+# its N-Triples text (content-addressed, so a stored block never changes) and rendered once
+_BLOCKS: dict[str, tuple[str, dict[str, str]]] = {}
 _BLOCKS_MAX = 5000
 
 
-def render_block(g: Graph) -> dict[str, str]:
+def render_block(g: Graph) -> tuple[str, dict[str, str]]:
+    """(key, text per format) of one shared subject's triples (JSON-LD: the node object)."""
     nt = fragment_nt(g)
     cached = _BLOCKS.get(nt)
     if cached is None:
         if len(_BLOCKS) >= _BLOCKS_MAX:
             _BLOCKS.clear()
-        cached = _BLOCKS[nt] = render_graph(g)
+        texts = render_graph(g)
+        texts["jsonld"] = texts["jsonld"][1:-1]
+        cached = _BLOCKS[nt] = (hashlib.sha256(nt.encode()).hexdigest()[:32], texts)
     return cached
 
 
-def render_split(g: Graph, owned: tuple[str, ...]) -> dict[str, str]:
-    """Own part per format, and ``shared_<format>``: the JSON list of shared blocks (JSON-LD
-    blocks are node objects without the surrounding array)."""
+def render_split(
+    g: Graph, owned: tuple[str, ...]
+) -> tuple[dict[str, str], list[tuple[str, dict[str, str]]]]:
+    """(own part per format, the shared blocks as (key, text per format), by subject)."""
     own, shared = split_graph(g, owned)
-    rendered = render_graph(own)
-    blocks = [render_block(shared[subject]) for subject in sorted(shared)]
-    for fmt in FORMATS:
-        texts = [b[fmt][1:-1] if fmt == "jsonld" else b[fmt] for b in blocks]
-        rendered[f"shared_{fmt}"] = json.dumps(texts, ensure_ascii=False, separators=(",", ":"))
-    return rendered
+    return render_graph(own), [render_block(shared[subject]) for subject in sorted(shared)]
+
+
+def store_blocks(blocks: list[tuple[str, dict[str, str]]]) -> None:
+    """Insert the blocks not stored yet (two writers inserting the same block is harmless)."""
+    if not blocks:
+        return
+    keys = [key for key, _ in blocks]
+    stored = set(
+        db.session.execute(db.select(SharedBlock.key).where(SharedBlock.key.in_(keys))).scalars()
+    )
+    missing = {key: texts for key, texts in blocks if key not in stored}
+    if not missing:
+        return
+    values = [{"key": key, **texts} for key, texts in missing.items()]
+    dialect: Any = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    insert = dialect.insert
+    db.session.execute(
+        insert(SharedBlock).values(values).on_conflict_do_nothing(index_elements=["key"])
+    )
 
 
 def render_fragments(resource) -> ResourceFragment:
     """Render and store the resource's fragments (flushes to get an id if needed)."""
     if resource.id is None:
         db.session.flush()
-    rendered = render_split(resource_to_graph(resource, new_graph()), owned_prefixes(resource))
+    rendered, blocks = render_split(
+        resource_to_graph(resource, new_graph()), owned_prefixes(resource)
+    )
+    store_blocks(blocks)
     row = db.session.get(ResourceFragment, resource.id)
     if row is None:
         row = ResourceFragment(resource_id=resource.id)
         db.session.add(row)
     for key, value in rendered.items():
         setattr(row, key, value)
+    row.shared_keys = json.dumps([key for key, _ in blocks])
     from ..harvest.datajson import dataset_object
 
     row.datajson = json.dumps(dataset_object(resource), ensure_ascii=False, separators=(",", ":"))
