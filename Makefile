@@ -25,7 +25,8 @@ test: $(STAMP)  ## the whole suite, on SQLite then PostgreSQL
 test-sqlite: $(STAMP)  ## the suite on SQLite only (quick)
 	CATALOG_TEST_DB=sqlite $(PY) -m pytest -n 2
 
-lint: $(STAMP)  ## ruff and mypy
+lint: $(STAMP)  ## ruff, mypy and the import walls
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/ruff check catalog tests benchmarks
 	$(VENV)/bin/ruff format --check catalog tests benchmarks
 	$(VENV)/bin/mypy catalog

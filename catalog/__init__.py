@@ -59,16 +59,15 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     init_workspace(app)
 
+    from . import feeds, harvest, stewardship
     from .api import bp as api_bp
-    from .feeds import bp as feeds_bp
     from .feeds.views import feed_links
     from .harvest import bp as harvest_bp
-    from .stewardship import bp as stewardship_bp
 
     app.register_blueprint(api_bp)
-    app.register_blueprint(feeds_bp)
-    app.register_blueprint(harvest_bp)
-    app.register_blueprint(stewardship_bp)
+    feeds.init_app(app)
+    harvest.init_app(app)
+    stewardship.init_app(app)
     from .web import csrf
 
     csrf.exempt(harvest_bp)  # the CKAN Action API accepts POST; it is read-only and cookieless

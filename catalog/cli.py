@@ -67,14 +67,14 @@ def export_rdf(path: str, ext: str | None) -> None:
 @click.command("render")
 @with_appcontext
 def render() -> None:
-    """Re-render every resource's stored RDF fragments (after an upgrade changes the mapping)."""
+    """Re-render every resource's stored outputs (after an upgrade changes the mapping)."""
     from .extensions import db
     from .models import Resource
-    from .rdf.fragments import render_fragments
+    from .publishing import publish
 
     count = 0
     for resource in db.session.execute(db.select(Resource).order_by(Resource.id)).scalars():
-        render_fragments(resource)
+        publish(resource)
         count += 1
         if count % 500 == 0:
             db.session.commit()

@@ -329,7 +329,7 @@ def test_dashboard_lists_exceptions_to_attend(demo_app):
 def test_attention_note_for_an_ended_reserve(app):
     from types import SimpleNamespace
 
-    from catalog.services.access_exceptions import attention_note
+    from catalog.schemas.access_exceptions import attention_note
 
     ended = SimpleNamespace(
         access_rights="reservada",

@@ -173,8 +173,8 @@ class World:
 
 
 def _build(app) -> World:
-    from catalog.api.schemas import ResourceSchema, load
     from catalog.models import User
+    from catalog.schemas.resources import ResourceSchema, load
     from catalog.services import files
     from catalog.services import resources as service
     from catalog.services import snapshot as snap

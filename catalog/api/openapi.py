@@ -7,8 +7,8 @@ from typing import Any
 from flask import current_app, url_for
 from marshmallow import Schema, fields
 
-from . import fields as f
-from .schemas import DistributionSchema, ResourceSchema, WithdrawSchema
+from ..schemas import fields as f
+from ..schemas.resources import DistributionSchema, ResourceSchema, WithdrawSchema
 
 # what the text fields refuse (catalog.text): control characters, and in one-line fields
 # also tab and line breaks; text is trimmed before its length is counted. Lone surrogates
@@ -91,7 +91,12 @@ def _schema(schema: type[Schema]) -> dict[str, Any]:
 
 
 def _components() -> dict[str, Any]:
-    from .schemas import BenefitSchema, CollaboratorSchema, GoodPracticeSchema, NormSchema
+    from ..schemas.resources import (
+        BenefitSchema,
+        CollaboratorSchema,
+        GoodPracticeSchema,
+        NormSchema,
+    )
 
     schemas = {
         cls.__name__.removesuffix("Schema"): _schema(cls)

@@ -10,6 +10,7 @@ from flask import Response, jsonify, request, url_for
 from ..errors import BadRequest, Gone, Invalid, NotFound, Unauthorized
 from ..extensions import db
 from ..models import DRAFT, PUBLISHED, WITHDRAWN, Distribution, Publisher, Resource
+from ..schemas.resources import DistributionSchema, ResourceSchema, WithdrawSchema, load
 from ..services import resources as service
 from ..services import snapshot as snap
 from ..services.actors import Actor
@@ -18,7 +19,6 @@ from . import bp
 from .auth import optional_actor, required_actor
 from .idempotency import idempotent
 from .output import publisher_out, resource_out, revision_out
-from .schemas import DistributionSchema, ResourceSchema, WithdrawSchema, load
 
 
 def _json_body() -> Any:

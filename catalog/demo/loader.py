@@ -7,9 +7,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..api.schemas import ResourceSchema, load
 from ..extensions import db
 from ..models import Publisher, Resource
+from ..schemas.resources import ResourceSchema, load
 from ..services.actors import Actor
 from ..services.resources import change_status, create_resource
 

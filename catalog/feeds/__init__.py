@@ -4,4 +4,9 @@ from flask import Blueprint
 
 bp = Blueprint("feeds", __name__, url_prefix="/feeds")
 
-from . import views  # noqa: E402,F401
+
+def init_app(app) -> None:
+    """Attach the views (kept out of the package's import, so its builders import light)."""
+    from . import views  # noqa: F401  (register the views)
+
+    app.register_blueprint(bp)

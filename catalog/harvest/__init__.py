@@ -5,4 +5,9 @@ from flask import Blueprint
 
 bp = Blueprint("harvest", __name__)
 
-from . import ckan, views  # noqa: E402,F401
+
+def init_app(app) -> None:
+    """Attach the views (kept out of the package's import, so its builders import light)."""
+    from . import ckan, views  # noqa: F401  (register the views)
+
+    app.register_blueprint(bp)

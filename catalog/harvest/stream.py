@@ -18,13 +18,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from itertools import islice
 
-from rdflib import Graph
-
 from .. import urls
 from ..extensions import db
 from ..models import PUBLISHED, Resource, ResourceFragment, SharedBlock
 from ..rdf.formats import jsonld_context
-from ..rdf.fragments import fragment_jsonld, fragment_nt, fragment_rdfxml, render_split
 from ..rdf.namespaces import PREFIXES
 
 BATCH = 500
@@ -88,26 +85,6 @@ def _dataset_link(fmt: str, slug: str) -> str:
 
 def _xml_attr(value: str) -> str:
     return value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
-
-
-def render_header(g: Graph, fmt: str) -> str:
-    """A small graph (catalog node, paging view) as a fragment of the document's format."""
-    if fmt == "nt":
-        return fragment_nt(g)
-    if fmt == "ttl":
-        return fragment_ttl_block(g)
-    if fmt == "rdf":
-        return fragment_rdfxml(g)
-    return fragment_jsonld(g)
-
-
-def render_header_split(
-    g: Graph, fmt: str, owned: tuple[str, ...]
-) -> tuple[str, list[tuple[str, str]]]:
-    """(own text, shared blocks as (key, text)) of a header graph: its shared nodes (agents,
-    concepts, places) are the same blocks the resources carry, stated once per document."""
-    own, blocks = render_split(g, owned)
-    return own[COLUMN[fmt]], [(key, texts[COLUMN[fmt]]) for key, texts in blocks]
 
 
 # block texts by (key, format): content-addressed, so never stale; bounded
@@ -186,13 +163,13 @@ class _Once:
                 yield slug, text, fresh
 
 
-Header = Graph | Sequence[str | tuple[str, list[tuple[str, str]]]]
+Header = Sequence[str | tuple[str, list[tuple[str, str]]]]
 
 
 def document(fmt: str, header: Header, rows: Iterable[tuple]) -> Iterator[str]:
     """Yield the document: header fragments, each resource fragment (its own triples, then
     the shared blocks not yet stated), each dcat:dataset link."""
-    given = [render_header(header, fmt)] if isinstance(header, Graph) else header
+    given = header
     once = _Once(fmt)
     parts: list[str] = []
     for part in given:  # a header part is its text, or (own text, shared blocks)
@@ -240,12 +217,6 @@ def document(fmt: str, header: Header, rows: Iterable[tuple]) -> Iterator[str]:
             yield ("" if first else ",") + _dataset_link(fmt, slug)
             first = False
         yield "]}\n"
-
-
-def fragment_ttl_block(g: Graph) -> str:
-    from ..rdf.fragments import fragment_ttl
-
-    return fragment_ttl(g, fragment_nt(g))
 
 
 def stamp(conditions: list, key: str = "") -> tuple[int, datetime | None, int]:

@@ -8,17 +8,16 @@ import json
 from datetime import UTC, datetime
 
 from flask import Response, current_app, redirect, request, stream_with_context, url_for
-from rdflib import Literal, URIRef
 
 from .. import urls
 from ..errors import BadRequest, NotFound
 from ..extensions import db
 from ..models import PUBLISHED, WITHDRAWN, Publisher, Resource, ResourceFragment, ResourceTheme
+from ..rdf.catalog_node import catalog_graph, paging_view_graph, parse_nt
 from ..rdf.formats import FORMATS, asks_for_html, negotiate
-from ..rdf.mapping import CATALOG_PUBLISHER_NAME, DcatMapper
-from ..rdf.namespaces import DCAT, DCT, HYDRA, RDF, RDFS, VCARD, XSD, new_graph
+from ..rdf.fragments import render_header, render_header_split
 from . import bp
-from .stream import document, iter_rows, render_header, render_header_split, stamp
+from .stream import document, iter_rows, stamp
 
 CATALOG_MEDIA = {ext: media for ext, (_, media) in FORMATS.items()}
 
@@ -189,13 +188,13 @@ def _stream(body, ext: str, response: Response) -> Response:
     return streamed
 
 
-def _page_url(ext: str, kept: dict[str, str], size: int | None, after: int | None) -> URIRef:
+def _page_url(ext: str, kept: dict[str, str], size: int | None, after: int | None) -> str:
     params = dict(kept)
     if size is not None and size != current_app.config["CATALOG_PAGE_SIZE"]:
         params["page_size"] = str(size)
     if after:
         params["after"] = _encode(after)
-    return URIRef(urls.absolute(url_for("harvest.catalog_rdf", ext=ext, **params)))  # type: ignore
+    return urls.absolute(url_for("harvest.catalog_rdf", ext=ext, **params))  # type: ignore
 
 
 def _header(newest, kept, ext, size, after, total, next_after=None) -> list:
@@ -204,48 +203,18 @@ def _header(newest, kept, ext, size, after, total, next_after=None) -> list:
     parts: list[str | tuple[str, list[tuple[str, str]]]] = [
         _catalog_node(ext, newest, total, urls.base())
     ]
-    g = new_graph()
-    catalog = URIRef(urls.catalog_uri())
     if size is not None:
-        view = _page_url(ext, kept, size, after)
-        g.add((catalog, HYDRA.view, view))
-        g.add((view, RDF.type, HYDRA.PartialCollectionView))
-        g.add((view, HYDRA.first, _page_url(ext, kept, size, None)))
-        if next_after is not None:
-            g.add((view, HYDRA.next, _page_url(ext, kept, size, next_after)))
-        if after:
-            previous = _previous_after(after, size, kept)
-            g.add((view, HYDRA.previous, _page_url(ext, kept, size, previous)))
-        g.add((view, HYDRA.last, _last_url(ext, kept, size)))
+        previous = _previous_after(after, size, kept) if after else None
+        g = paging_view_graph(
+            _page_url(ext, kept, size, after),
+            first=_page_url(ext, kept, size, None),
+            following=_page_url(ext, kept, size, next_after) if next_after is not None else None,
+            previous=_page_url(ext, kept, size, previous) if after else None,
+            last=_last_url(ext, kept, size),
+        )
         parts.append(render_header(g, ext))
     return parts
 
-
-# the data services the catalog offers: title, endpoint, its description, the standard it
-# follows, keywords
-SERVICES = (
-    (
-        "Catálogo DCAT-AP paginado",
-        "/catalog",
-        "https://www.w3.org/TR/vocab-dcat-3/",
-        "http://data.europa.eu/r5r/",
-        ("DCAT-AP", "catálogo", "cosecha"),
-    ),
-    (
-        "data.json (DCAT-US 1.1) para datos.gov.co",
-        "/data.json",
-        "https://resources.data.gov/resources/dcat-us/",
-        "https://project-open-data.cio.gov/v1.1/schema",
-        ("DCAT-US", "datos.gov.co", "cosecha"),
-    ),
-    (
-        "API de acciones compatible con CKAN",
-        "/api/3/action/package_search",
-        "https://docs.ckan.org/en/2.10/api/",
-        "https://docs.ckan.org/en/2.10/api/",
-        ("CKAN", "API", "cosecha"),
-    ),
-)
 
 _catalog_nodes: dict[tuple, tuple[str, list[tuple[str, str]]]] = {}
 
@@ -259,40 +228,11 @@ def _catalog_node(
     cached = _catalog_nodes.get(key)
     if cached is not None:
         return cached
-    g = new_graph()
-    mapper = DcatMapper()
     # the Secretaría General described as its resources describe it (one block per document)
     owner = db.session.execute(
         db.select(Publisher).where(Publisher.slug == "secretaria-general")
     ).scalar_one_or_none()
-    catalog = mapper.add_catalog(g, modified=newest, publisher=owner)
-    publisher = URIRef(urls.publisher_uri("secretaria-general"))
-    contact = URIRef(urls.contact_uri("secretaria-general"))
-    if owner is None:
-        g.add((contact, RDF.type, VCARD.Kind))
-        g.add((contact, RDF.type, VCARD.Organization))
-        g.add((contact, VCARD.fn, Literal(CATALOG_PUBLISHER_NAME, lang="es")))
-    themes = current_app.extensions["vocab"]
-    government = themes["eu-themes"].get("gove") if "eu-themes" in themes else None
-    for title, path, description, standard, keywords in SERVICES:
-        # the negotiated URI, not /catalog.{ext}: the catalog is one graph in every format
-        service = URIRef(urls.absolute(path) + "#servicio")
-        g.add((catalog, DCAT.service, service))
-        g.add((service, RDF.type, DCAT.DataService))
-        g.add((service, DCT.title, Literal(title, lang="es")))
-        g.add((service, DCAT.endpointURL, URIRef(urls.absolute(path))))
-        g.add((URIRef(urls.absolute(path)), RDF.type, RDFS.Resource))
-        g.add((service, DCAT.endpointDescription, URIRef(description)))
-        g.add((URIRef(description), RDF.type, RDFS.Resource))
-        g.add((service, DCT.conformsTo, URIRef(standard)))
-        g.add((URIRef(standard), RDF.type, DCT.Standard))
-        g.add((service, DCT.publisher, publisher))
-        g.add((service, DCAT.contactPoint, contact))
-        for word in keywords:
-            g.add((service, DCAT.keyword, Literal(word, lang="es")))
-        if government is not None:
-            g.add((service, DCAT.theme, mapper.add_concept(g, government)))
-    g.add((catalog, HYDRA.totalItems, Literal(total, datatype=XSD.integer)))
+    g, catalog = catalog_graph(newest, total, owner)
     rendered = render_header_split(g, render_as, (str(catalog),))
     if len(_catalog_nodes) > 64:
         _catalog_nodes.clear()
@@ -308,20 +248,18 @@ def header_for_export(newest, ext: str, total: int) -> list[str]:
 
 def header_graph(newest, ext: str, total: int):
     """The same catalog node as a graph (tests compare documents with the mapping)."""
-    from rdflib import Graph
-
     with current_app.test_request_context(f"/catalog.{ext}?page_size=all"):
         own, shared = _catalog_node(ext, newest, total, urls.base(), render_as="nt")
-    return Graph().parse(data=own + "".join(text for _, text in shared), format="nt")
+    return parse_nt(own + "".join(text for _, text in shared))
 
 
-def _last_url(ext: str, kept: dict[str, str], size: int) -> URIRef:
+def _last_url(ext: str, kept: dict[str, str], size: int) -> str:
     """hydra:last as a URI resolved only when fetched (finding it costs an offset scan)."""
     params = dict(kept)
     if size != current_app.config["CATALOG_PAGE_SIZE"]:
         params["page_size"] = str(size)
     params["after"] = "last"
-    return URIRef(urls.absolute(url_for("harvest.catalog_rdf", ext=ext, **params)))  # type: ignore
+    return urls.absolute(url_for("harvest.catalog_rdf", ext=ext, **params))  # type: ignore
 
 
 def _ids_query(kept):

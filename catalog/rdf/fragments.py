@@ -30,7 +30,6 @@ from sqlalchemy.dialects import postgresql, sqlite
 from .. import urls
 from ..extensions import db
 from ..models import ResourceFragment, SharedBlock
-from ..models.types import utcnow
 from .formats import jsonld_context
 from .mapping import resource_to_graph
 from .namespaces import PREFIXES, new_graph
@@ -169,7 +168,8 @@ def store_blocks(blocks: list[tuple[str, dict[str, str]]]) -> None:
 
 
 def render_fragments(resource) -> ResourceFragment:
-    """Render and store the resource's fragments (flushes to get an id if needed)."""
+    """Render and store the resource's DCAT fragments and shared blocks (flushes to get an id
+    if needed); `catalog.publishing` adds the other outputs' parts to the same row."""
     if resource.id is None:
         db.session.flush()
     rendered, blocks = render_split(
@@ -183,11 +183,27 @@ def render_fragments(resource) -> ResourceFragment:
     for key, value in rendered.items():
         setattr(row, key, value)
     row.shared_keys = json.dumps([key for key, _ in blocks])
-    from ..harvest.datajson import dataset_object
-
-    row.datajson = json.dumps(dataset_object(resource), ensure_ascii=False, separators=(",", ":"))
-    from ..feeds.build import plain_summary
-
-    row.summary = plain_summary(resource.description or "")
-    row.rendered_at = utcnow()
     return row
+
+
+def render_header(g: Graph, fmt: str) -> str:
+    """A small graph (catalog node, paging view) as a fragment of the document's format."""
+    if fmt == "nt":
+        return fragment_nt(g)
+    if fmt == "ttl":
+        return fragment_ttl(g, fragment_nt(g))
+    if fmt == "rdf":
+        return fragment_rdfxml(g)
+    return fragment_jsonld(g)
+
+
+def render_header_split(
+    g: Graph, fmt: str, owned: tuple[str, ...]
+) -> tuple[str, list[tuple[str, str]]]:
+    """(own text, shared blocks as (key, text)) of a header graph: its shared nodes (agents,
+    concepts, places) are the same blocks the resources carry, stated once per document."""
+    own, blocks = render_split(g, owned)
+    return own[_COLUMN[fmt]], [(key, texts[_COLUMN[fmt]]) for key, texts in blocks]
+
+
+_COLUMN = {"nt": "nt", "ttl": "ttl", "jsonld": "jsonld", "rdf": "rdfxml"}

@@ -629,3 +629,10 @@ def resources_to_graph(resources: Iterable[Resource], graph: Graph | None = None
         refs.update(mapper.add_resource(g, resource))
     mapper.describe(g, refs)
     return g
+
+
+def publisher_graph(publisher: Publisher) -> Graph:
+    """A publisher's own description (its page's RDF)."""
+    g = new_graph()
+    DcatMapper().add_publisher(g, publisher)
+    return g

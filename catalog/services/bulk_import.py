@@ -22,10 +22,10 @@ from typing import Any
 
 from flask import current_app
 
-from ..api.schemas import ResourceSchema, load
 from ..errors import CatalogError, Invalid, NotFound
 from ..extensions import db
 from ..models import Publisher, Resource
+from ..schemas.resources import ResourceSchema, load
 from ..tabular import Sheet, TableError, csv_bytes, read_table, xlsx_bytes
 from ..text import fold
 from .actors import Actor

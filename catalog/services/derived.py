@@ -3,32 +3,15 @@ the effective review date and the stored DCAT fragments."""
 
 from __future__ import annotations
 
-import re
-from datetime import date, timedelta
+from datetime import date
 
 from flask import current_app
 
+from ..dates import DURATION, add_duration
 from ..models import Resource
+from ..publishing import publish
 
 DEFAULT_REVIEW_INTERVAL = "P1Y"
-_DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
-
-
-def add_duration(start: date, duration: str) -> date:
-    """start + an ISO-8601 date duration (PnYnMnWnD); months clamp to the month's end."""
-    match = _DURATION.match(duration)
-    if not match:
-        raise ValueError(f"unsupported duration {duration!r}")
-    years, months, weeks, days = (int(g or 0) for g in match.groups())
-    month_index = start.month - 1 + months + 12 * years
-    year, month = start.year + month_index // 12, month_index % 12 + 1
-    day = min(start.day, _days_in_month(year, month))
-    return date(year, month, day) + timedelta(weeks=weeks, days=days)
-
-
-def _days_in_month(year: int, month: int) -> int:
-    following = date(year + month // 12, month % 12 + 1, 1)
-    return (following - timedelta(days=1)).day
 
 
 def review_interval(frequency: str | None) -> str:
@@ -55,7 +38,7 @@ def accrual_interval(frequency: str | None, vocab=None) -> str | None:
         return "P1D"
     if duration == "P0.5M":
         return "P15D"
-    return duration if _DURATION.match(duration) else None
+    return duration if DURATION.match(duration) else None
 
 
 def update_due(resource: Resource, vocab=None) -> date | None:
@@ -85,9 +68,7 @@ def refresh_derived(resource: Resource) -> None:
     from ..stewardship.quality import refresh_quality
 
     refresh_quality(resource)
-    from ..rdf.fragments import render_fragments
-
-    render_fragments(resource)
+    publish(resource)
     from ..search.index import index_resource
 
     index_resource(resource)

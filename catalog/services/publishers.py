@@ -6,11 +6,11 @@ from typing import Any
 
 from marshmallow import RAISE, Schema
 
-from ..api import fields as f
-from ..api.schemas import load
 from ..errors import Forbidden, Invalid
 from ..extensions import db
 from ..models import ENTITY, UNIT, Publisher, Resource
+from ..schemas import fields as f
+from ..schemas.resources import load
 from .actors import Actor
 
 

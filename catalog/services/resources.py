@@ -17,8 +17,8 @@ from ..errors import CatalogError, Conflict, Gone, Invalid, NotFound, Preconditi
 from ..extensions import db
 from ..models import DRAFT, PUBLISHED, WITHDRAWN, Publisher, Resource
 from ..models.types import utcnow
+from ..schemas import access_exceptions
 from ..text import slugify
-from . import access_exceptions
 from . import snapshot as snap
 from .actors import Actor
 from .derived import refresh_derived

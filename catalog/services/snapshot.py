@@ -1,6 +1,6 @@
 """A resource as plain data: what revisions store, diffs compare and restores re-apply.
 
-The same shape is the JSON API's input (see api/schemas.py), so one `apply` serves both.
+The same shape is the JSON API's input (see schemas/resources.py), so one `apply` serves both.
 """
 
 from __future__ import annotations

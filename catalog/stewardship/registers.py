@@ -6,7 +6,7 @@
   information is public (access rights "publica" or not stated).
 - Índice de Información Clasificada y Reservada (art. 2.1.1.5.2.1): the published resources
   whose information is classified or reserved, with their exception (ground, norm, scope, term;
-  see catalog.services.access_exceptions).
+  see catalog.schemas.access_exceptions).
 
 Columns are exactly those of ../shared/colombia.md. Cells are plain values (text, dates) so the
 HTML page, the CSV and the XLSX show the same thing. Labels are Spanish: these are legal
@@ -28,7 +28,7 @@ from ..extensions import db
 from ..markdown import markdown_to_text
 from ..models import PUBLISHED, Publisher, Resource
 from ..rdf.mapping import DEFAULT_LANGUAGE
-from ..services.access_exceptions import RESTRICTED
+from ..schemas.access_exceptions import RESTRICTED
 from ..text import fold, truncate
 
 PUBLIC_ACCESS = (None, "publica")

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
-
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
-from rdflib import Graph
 from sqlalchemy.orm import selectinload
 
 from .. import urls
@@ -15,9 +11,9 @@ from ..errors import Gone, NotFound
 from ..extensions import db
 from ..i18n import N_, current_language
 from ..models import PUBLISHED, WITHDRAWN, Publisher, Resource
+from ..rdf import ontology
 from ..rdf.formats import FORMATS, asks_for_html, negotiate, rdf_response
-from ..rdf.mapping import DcatMapper, resource_to_graph
-from ..rdf.namespaces import new_graph
+from ..rdf.mapping import publisher_graph, resource_to_graph
 from . import schemaorg
 
 bp = Blueprint("public", __name__)
@@ -201,9 +197,7 @@ def publisher_page(slug: str):
 @bp.get("/entidad/<slug>.<ext>")
 def publisher_rdf(slug: str, ext: str):
     _ext_or_404(ext)
-    g = new_graph()
-    DcatMapper().add_publisher(g, _publisher(slug))
-    return rdf_response(g, ext)
+    return rdf_response(publisher_graph(_publisher(slug)), ext)
 
 
 @bp.get("/id/entidad/<slug>")
@@ -340,60 +334,18 @@ def hosted_file(uuid: str, name: str):
 # ------------------------------------------------------------------ the catalog's own vocabulary
 
 
-@lru_cache(maxsize=1)
-def _ontology() -> Graph:
-    path = Path(current_app.config["CATALOG_VOCAB_DIR"]) / "ontology" / "ns.ttl"
-    graph = new_graph()
-    graph.parse(path, format="turtle")
-    return graph
-
-
-def _ontology_terms(lang: str) -> list[dict]:
-    from rdflib import OWL, RDF, RDFS, URIRef
-    from rdflib.term import Node
-
-    graph = _ontology()
-    kinds: dict[Node, str] = {
-        OWL.Class: "clase",
-        OWL.ObjectProperty: "propiedad",
-        OWL.DatatypeProperty: "propiedad",
-        RDF.Property: "propiedad",
-    }
-
-    def text(node: Node, prop: URIRef) -> str:
-        values = {getattr(v, "language", None): str(v) for v in graph.objects(node, prop)}
-        return values.get(lang) or values.get("es") or ""
-
-    terms = []
-    found = {(str(s), kinds[o]) for s, o in graph.subject_objects(RDF.type) if o in kinds}
-    for uri, kind in sorted(found):
-        node = URIRef(uri)
-        ranges = [graph.qname(str(r)) for r in graph.objects(node, RDFS.range)]
-        terms.append(
-            {
-                "uri": uri,
-                "name": uri.rsplit("#", 1)[-1],
-                "kind": kind,
-                "label": text(node, RDFS.label),
-                "comment": text(node, RDFS.comment),
-                "range": ranges[0] if ranges else "",
-            }
-        )
-    return terms
-
-
 @bp.get("/def/ns")
 def ontology_page():
     ext = negotiate(request)
     if ext is not None:
         return redirect(url_for("public.ontology_rdf", ext=ext), 303)
     lang = current_language()
-    return render_template("public/ontology.html", terms=_ontology_terms(lang))
+    return render_template("public/ontology.html", terms=ontology.terms(lang))
 
 
 @bp.get("/def/ns.<ext>")
 def ontology_rdf(ext: str):
     _ext_or_404(ext)
-    response = rdf_response(_ontology(), ext)
+    response = rdf_response(ontology.graph(), ext)
     response.headers["Cache-Control"] = "public, max-age=86400"
     return response

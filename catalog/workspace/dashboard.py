@@ -156,7 +156,7 @@ def attention(publisher: Publisher) -> list[tuple[Resource, str]]:
 def _exceptions_due(family: list[int]) -> list[tuple[Resource, str]]:
     """Classified/reserved resources whose exception is unsaid or whose reserve ends (the
     access_rights index keeps this to the entity's few restricted resources)."""
-    from ..services.access_exceptions import attention_note, may_need_attention
+    from ..schemas.access_exceptions import attention_note, may_need_attention
 
     candidates = db.session.execute(
         db.select(Resource)

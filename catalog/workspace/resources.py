@@ -16,11 +16,11 @@ from flask import (
 from flask_login import login_required
 from sqlalchemy.orm import selectinload
 
-from ..api.schemas import ResourceSchema, load
 from ..errors import Forbidden, Invalid, NotFound, PreconditionFailed
 from ..extensions import db
 from ..markdown import render_markdown
 from ..models import DRAFT, PUBLISHED, WITHDRAWN, Distribution, Publisher, Resource
+from ..schemas.resources import ResourceSchema, load
 from ..services import files as file_store
 from ..services import resources as service
 from ..services import snapshot as snap

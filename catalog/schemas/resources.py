@@ -9,7 +9,7 @@ from marshmallow import RAISE, Schema, ValidationError, pre_load, validates_sche
 
 from ..errors import Invalid, flatten_messages
 from ..models import DRAFT, PUBLISHED
-from ..services import access_exceptions
+from . import access_exceptions
 from . import fields as f
 
 THEME_SCHEMES = ("datos-gov-co", "mipg", "eu-themes")

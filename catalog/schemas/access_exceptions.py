@@ -17,9 +17,9 @@ from typing import Any
 
 from flask import current_app
 
+from ..dates import add_duration
 from ..errors import Invalid
 from ..models import Resource
-from .derived import add_duration
 
 RESTRICTED = ("clasificada", "reservada")
 FIELDS = ("exception_ground", "exception_legal_basis", "exception_scope", "exception_until")
