@@ -90,10 +90,6 @@ class Vocabularies:
     def concept(self, uri: str | None) -> Concept | None:
         return self._by_uri.get(uri) if uri else None
 
-    def scheme_of(self, uri: str) -> Scheme | None:
-        concept = self._by_uri.get(uri)
-        return self.schemes[concept.scheme] if concept else None
-
     def resolve(self, ref: str, allowed: tuple[str, ...] | None = None) -> Concept | None:
         """A concept from its URI or from a 'scheme/notation' reference."""
         concept = self._by_uri.get(ref)

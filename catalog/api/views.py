@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import base64
 from typing import Any
 
 from flask import Response, jsonify, request, url_for
 
+from .. import cursors
 from ..errors import BadRequest, Gone, Invalid, NotFound, Unauthorized
 from ..extensions import db
 from ..models import DRAFT, PUBLISHED, WITHDRAWN, Distribution, Publisher, Resource
@@ -67,20 +67,15 @@ def _limit() -> int:
     return value
 
 
-def encode_cursor(last_id: int) -> str:
-    return base64.urlsafe_b64encode(f"id:{last_id}".encode()).decode().rstrip("=")
+encode_cursor = cursors.encode_id
 
 
 def decode_cursor(cursor: str | None) -> int:
     if not cursor:
         return 0
     try:
-        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        kind, _, value = text.partition(":")
-        if kind != "id":
-            raise ValueError
-        return int(value)
-    except (ValueError, UnicodeDecodeError):
+        return cursors.decode_id(cursor)
+    except ValueError:
         raise Invalid({"cursor": ["Cursor de paginación no válido."]}) from None
 
 
@@ -108,9 +103,7 @@ def list_publishers():
 
 @bp.get("/publishers/<slug>")
 def get_publisher(slug: str):
-    publisher = db.session.execute(
-        db.select(Publisher).where(Publisher.slug == slug)
-    ).scalar_one_or_none()
+    publisher = Publisher.by_slug(slug)
     if publisher is None:
         raise NotFound("No existe una entidad con ese identificador.")
     return jsonify(publisher_out(publisher))
@@ -164,19 +157,24 @@ def list_resources():
     return jsonify({"items": items, "next": next_url})
 
 
-def _created_resource(resource: Resource, _distribution=None) -> Response:
-    response = _with_etag(resource_out(resource, private=True), resource, 201)
-    response.headers["Location"] = url_for("api.get_resource", slug=resource.slug, _external=True)
+def _created(body: dict, resource: Resource, location: str) -> Response:
+    """201 with the new thing, its ETag and its Location (the one "created" answer)."""
+    response = _with_etag(body, resource, 201)
+    response.headers["Location"] = location
     return response
+
+
+def _created_resource(resource: Resource, _distribution=None) -> Response:
+    location = url_for("api.get_resource", slug=resource.slug, _external=True)
+    return _created(resource_out(resource, private=True), resource, location)
 
 
 def _created_distribution(resource: Resource, created) -> Response:
     out = next(d for d in resource_out(resource)["distributions"] if d["id"] == created.uuid)
-    response = _with_etag(out, resource, 201)
-    response.headers["Location"] = url_for(
+    location = url_for(
         "api.get_distribution", slug=resource.slug, dist_id=created.uuid, _external=True
     )
-    return response
+    return _created(out, resource, location)
 
 
 @bp.post("/resources")

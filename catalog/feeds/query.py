@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import Select, and_, or_
 from sqlalchemy.orm import defer, selectinload
 
+from .. import cursors
 from ..errors import BadRequest, NotFound
 from ..extensions import db
 from ..models import (
@@ -45,9 +45,7 @@ def publisher_ids(publisher: Publisher) -> list[int]:
 
 
 def find_publisher(slug: str) -> Publisher:
-    publisher = db.session.execute(
-        db.select(Publisher).where(Publisher.slug == slug)
-    ).scalar_one_or_none()
+    publisher = Publisher.by_slug(slug)
     if publisher is None:
         raise NotFound("No existe una entidad con ese identificador.")
     return publisher
@@ -68,19 +66,15 @@ def by_keyword(word: str):
 # ------------------------------------------------------------------ paging (RFC 5005)
 
 
-def encode_key(updated_at: datetime, ident: int) -> str:
-    raw = f"{updated_at.isoformat()}|{ident}"
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+encode_key = cursors.encode_key
 
 
 def decode_before(token: str | None) -> tuple[datetime, int] | None:
     if not token:
         return None
     try:
-        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
-        stamp, _, ident = raw.partition("|")
-        return datetime.fromisoformat(stamp), int(ident)
-    except (ValueError, UnicodeDecodeError):
+        return cursors.decode_key(token)
+    except ValueError:
         raise BadRequest("El parámetro «antes» no es válido.") from None
 
 

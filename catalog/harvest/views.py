@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 from datetime import UTC, datetime
 
 from flask import Response, current_app, redirect, request, stream_with_context, url_for
 
-from .. import urls
+from .. import cursors, urls
 from ..errors import BadRequest, NotFound
 from ..extensions import db
 from ..models import PUBLISHED, WITHDRAWN, Publisher, Resource, ResourceFragment, ResourceTheme
@@ -29,17 +28,12 @@ def _cursor(value: str | None) -> int:
     if not value:
         return 0
     try:
-        raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
-        kind, _, ident = raw.partition(":")
-        if kind != "id":
-            raise ValueError
-        return int(ident)
-    except (ValueError, UnicodeDecodeError):
+        return cursors.decode_id(value)
+    except ValueError:
         raise BadRequest("El parámetro «after» no es un cursor válido.") from None
 
 
-def _encode(ident: int) -> str:
-    return base64.urlsafe_b64encode(f"id:{ident}".encode()).decode().rstrip("=")
+_encode = cursors.encode_id
 
 
 def _page_size() -> int | None:
@@ -86,9 +80,7 @@ def filters() -> tuple[list, dict[str, str]]:
         conditions.append(Resource.updated_at >= since)
         kept["modified_since"] = request.args["modified_since"]
     if request.args.get("publisher"):
-        publisher = db.session.execute(
-            db.select(Publisher).where(Publisher.slug == request.args["publisher"])
-        ).scalar_one_or_none()
+        publisher = Publisher.by_slug(request.args["publisher"])
         if publisher is None:
             raise BadRequest("publisher: no existe una entidad con ese identificador.")
         ids = publisher.family_ids
@@ -229,9 +221,7 @@ def _catalog_node(
     if cached is not None:
         return cached
     # the Secretaría General described as its resources describe it (one block per document)
-    owner = db.session.execute(
-        db.select(Publisher).where(Publisher.slug == "secretaria-general")
-    ).scalar_one_or_none()
+    owner = Publisher.by_slug("secretaria-general")
     g, catalog = catalog_graph(newest, total, owner)
     rendered = render_header_split(g, render_as, (str(catalog),))
     if len(_catalog_nodes) > 64:

@@ -73,9 +73,12 @@ class Publisher(db.Model):
             node = node.parent
         return node
 
-    @property
-    def is_unit(self) -> bool:
-        return self.parent_id is not None
+    @classmethod
+    def by_slug(cls, slug: str | None) -> Publisher | None:
+        """The entity or unit with this slug (the one lookup every layer uses)."""
+        if not slug:
+            return None
+        return db.session.execute(db.select(cls).where(cls.slug == slug)).scalar_one_or_none()
 
     @property
     def display_name(self) -> str:

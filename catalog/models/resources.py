@@ -133,10 +133,6 @@ class Resource(db.Model):
         return [t.concept_uri for t in self.themes]
 
     @property
-    def is_published(self) -> bool:
-        return self.status == PUBLISHED
-
-    @property
     def etag(self) -> str:
         return f'"r{self.id}-v{self.lock_version}"'
 

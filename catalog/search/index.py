@@ -61,12 +61,3 @@ def index_resource(resource: Resource) -> None:
             {"id": resource.id, "title": fold(title), "body": fold(body)},
         )
     refresh_entry(resource)
-
-
-def reindex_all() -> int:
-    count = 0
-    for resource in db.session.execute(db.select(Resource)).scalars():
-        index_resource(resource)
-        count += 1
-    db.session.commit()
-    return count

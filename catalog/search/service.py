@@ -148,9 +148,7 @@ def resolve_filters(params: SearchParams, vocab) -> dict[str, Any]:
     resolved: dict[str, Any] = {}
     for key, value in params.filters.items():
         if key == "entidad":
-            publisher = db.session.execute(
-                select(Publisher).where(Publisher.slug == value)
-            ).scalar_one_or_none()
+            publisher = Publisher.by_slug(value)
             if publisher is None:
                 raise BadRequest(N_("Entidad desconocida."))
             resolved[key] = publisher.family_ids

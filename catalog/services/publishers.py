@@ -45,9 +45,7 @@ def save_publisher(payload: dict[str, Any], actor: Actor, publisher: Publisher |
     data = load(PublisherSchema(), payload)
     parent = None
     if data.get("parent"):
-        parent = db.session.execute(
-            db.select(Publisher).where(Publisher.slug == data["parent"])
-        ).scalar_one_or_none()
+        parent = Publisher.by_slug(data["parent"])
         if parent is None:
             raise Invalid({"parent": ["No existe esa entidad."]})
         if publisher is not None and publisher.id in parent_chain_ids(parent):

@@ -70,11 +70,7 @@ def get_resource(slug: str, *, include_withdrawn: bool = True) -> Resource:
 
 
 def find_publisher(slug: str | None, field: str = "publisher") -> Publisher:
-    publisher = None
-    if slug:
-        publisher = db.session.execute(
-            db.select(Publisher).where(Publisher.slug == slug)
-        ).scalar_one_or_none()
+    publisher = Publisher.by_slug(slug)
     if publisher is None:
         raise Invalid({field: ["No existe una entidad o dependencia con ese identificador."]})
     return publisher

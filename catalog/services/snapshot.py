@@ -9,7 +9,6 @@ from datetime import date
 from typing import Any
 
 from ..errors import Invalid
-from ..extensions import db
 from ..models import Collaborator, Distribution, GoodPractice, Publisher, Resource
 from ..models import ResourceKeyword as Keyword
 from ..models import ResourceTheme as Theme
@@ -193,9 +192,7 @@ def apply(resource: Resource, data: dict[str, Any], *, partial: bool, trusted: b
 
 
 def _publisher(slug: str) -> Publisher:
-    publisher = db.session.execute(
-        db.select(Publisher).where(Publisher.slug == slug)
-    ).scalar_one_or_none()
+    publisher = Publisher.by_slug(slug)
     if publisher is None:  # schemas check first; this guards internal callers
         raise ValueError(f"unknown publisher {slug!r}")
     return publisher

@@ -135,9 +135,7 @@ class Register:
 
 
 def find_entity(slug: str) -> Publisher:
-    publisher = db.session.execute(
-        db.select(Publisher).where(Publisher.slug == slug)
-    ).scalar_one_or_none()
+    publisher = Publisher.by_slug(slug)
     if publisher is None:
         raise NotFound("No existe una entidad con esa dirección.")
     return publisher

@@ -57,9 +57,7 @@ def reviews_feed(slug: str, fmt: str):
 
     if fmt not in MEDIA:
         abort(404)
-    publisher = db.session.execute(
-        db.select(Publisher).where(Publisher.slug == slug)
-    ).scalar_one_or_none()
+    publisher = Publisher.by_slug(slug)
     if publisher is None:
         raise NotFound(N_("No existe una entidad con ese identificador."))
     today = date.today()

@@ -41,9 +41,7 @@ def _public_resource(slug: str) -> Resource:
 
 
 def _publisher(slug: str) -> Publisher:
-    publisher = db.session.execute(
-        db.select(Publisher).where(Publisher.slug == slug)
-    ).scalar_one_or_none()
+    publisher = Publisher.by_slug(slug)
     if publisher is None:
         raise NotFound(N_("No existe una entidad con esa dirección."))
     return publisher
