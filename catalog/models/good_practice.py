@@ -18,6 +18,10 @@ if TYPE_CHECKING:
     from .resources import Resource
 
 
+# the resource types that carry the good-practice form
+GOOD_PRACTICE_TYPES = ("buena-practica", "leccion-aprendida")
+
+
 class GoodPractice(db.Model):
     __tablename__ = "good_practice"
 

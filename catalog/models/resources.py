@@ -26,6 +26,10 @@ def _new_uuid() -> str:
     return str(uuid.uuid4())
 
 
+# the licence a resource gets when its publisher names none (and the catalog's own)
+DEFAULT_LICENCE = "cc-by-4.0"
+
+
 class Resource(db.Model):
     __tablename__ = "resource"
     __table_args__ = (

@@ -17,10 +17,12 @@ from rdflib.term import Node
 
 from .. import urls
 from ..models import Distribution, GoodPractice, Publisher, Resource
+from ..models.good_practice import GOOD_PRACTICE_TYPES
+from ..models.resources import DEFAULT_LICENCE
 from ..text import strip_unsafe
 from ..vocab import Concept, Vocabularies
+from . import profile
 from .namespaces import (
-    ADMS,
     ADMS_LICENCE_TYPE_SCHEME,
     ADMS_PUBLISHER_TYPE,
     ADMS_PUBLISHER_TYPE_SCHEME,
@@ -45,7 +47,7 @@ from .namespaces import (
     new_graph,
 )
 
-BOGOTA = "https://sws.geonames.org/3688689/"
+BOGOTA = profile.BOGOTA
 BOGOTA_LABEL = "Bogotá D.C."
 # the Capital District (urban Bogotá and rural Sumapaz), WGS84 longitude latitude
 BOGOTA_CENTROID = "POINT(-74.0817 4.6097)"
@@ -53,12 +55,10 @@ BOGOTA_BBOX = (
     "POLYGON((-74.4510 3.7300, -73.9860 3.7300, -73.9860 4.8370, -74.4510 4.8370, -74.4510 3.7300))"
 )
 SPANISH = "http://publications.europa.eu/resource/authority/language/SPA"
-DEFAULT_LICENCE = "cc-by-4.0"
 # The official DCAT-AP 3.0.1 shapes (mdr-vocabularies) require the checksum algorithm's IRI to
 # start with https://spdx.org/rdf/terms; it is stated the same as SPDX 2.3's http:// term.
 SHA256 = URIRef("https://spdx.org/rdf/terms#checksumAlgorithm_sha256")
 DEFAULT_LANGUAGE = "spa"
-GOOD_PRACTICE_TYPES = ("buena-practica", "leccion-aprendida")
 
 # vocabulary scheme key → the class DCAT-AP expects for values drawn from it
 RANGE_CLASS = {
@@ -179,9 +179,8 @@ class DcatMapper:
         s = URIRef(urls.resource_uri(resource.slug))
         g.add((s, RDF.type, DCAT.Dataset))
         g.add((s, DCT.identifier, Literal(resource.uuid)))
-        g.add((s, DCT.title, _lit(resource.title)))
-        g.add((s, DCT.description, _lit(resource.description or resource.title)))
-        self._concept(g, s, DCT.type, "resource-types", resource.type, refs)
+        for uri in profile.write(g, s, resource, self.vocab):
+            refs.concepts[uri] = self.vocab.concept(uri)  # type: ignore[assignment]
         page = URIRef(urls.resource_page(resource.slug))
         g.add((s, DCAT.landingPage, page))
         g.add((page, RDF.type, FOAF.Document))
@@ -189,53 +188,18 @@ class DcatMapper:
         creator = resource.creator or resource.publisher
         g.add((s, DCT.creator, self._agent_ref(creator, refs)))
         g.add((s, DCAT.contactPoint, self._contact(g, resource, refs)))
-        for keyword in resource.keyword_list:
-            g.add((s, DCAT.keyword, _lit(keyword)))
         for uri in self.theme_uris(resource):
             concept = self.vocab.concept(uri)
             g.add((s, DCAT.theme, URIRef(uri)))
             if concept is not None:
                 refs.concepts[uri] = concept
-        if resource.issued:
-            g.add((s, DCT.issued, _date(resource.issued)))
         g.add((s, DCT.modified, _date(resource.modified or resource.updated_at.date())))
-        self._concept(
-            g, s, DCT.accrualPeriodicity, "frequencies", resource.accrual_periodicity, refs
-        )
-        for lang in resource.languages or []:  # nothing claimed that the record does not say
-            self._concept(g, s, DCT.language, "languages", lang, refs)
-        self._concept(g, s, DCT.accessRights, "access-rights", resource.access_rights, refs)
-        spatial = resource.spatial or BOGOTA
-        g.add((s, DCT.spatial, URIRef(spatial)))
-        refs.locations.add(spatial)
+        refs.locations.add(resource.spatial or BOGOTA)
         practice = resource.good_practice if resource.type in GOOD_PRACTICE_TYPES else None
-        # a good practice covers the time since it started, when the form gives that date
-        start = resource.temporal_start or (practice.start_date if practice else None)
-        if start or resource.temporal_end:
-            period = URIRef(f"{s}#periodo")
-            g.add((s, DCT.temporal, period))
-            g.add((period, RDF.type, DCT.PeriodOfTime))
-            if start:
-                g.add((period, DCAT.startDate, _date(start)))
-            if resource.temporal_end:
-                g.add((period, DCAT.endDate, _date(resource.temporal_end)))
-        if resource.rights:
-            rights = URIRef(f"{s}#derechos")
-            g.add((s, DCT.rights, rights))
-            g.add((rights, RDF.type, DCT.RightsStatement))
-            g.add((rights, RDFS.label, _lit(resource.rights)))
         if resource.conforms_to:
-            standard = URIRef(resource.conforms_to)
-            g.add((s, DCT.conformsTo, standard))
-            g.add((standard, RDF.type, DCT.Standard))
-        if resource.version_label:
-            g.add((s, DCAT.version, Literal(strip_unsafe(resource.version_label))))
-        if resource.version_notes:
-            g.add((s, ADMS.versionNotes, _lit(resource.version_notes)))
+            g.add((URIRef(resource.conforms_to), RDF.type, DCT.Standard))
         if resource.next_review_on:
             g.add((s, CGP.nextReviewDate, _date(resource.next_review_on)))
-        if resource.legal_basis:
-            g.add((s, CGP.legalBasis, _lit(resource.legal_basis)))
         self._norm(g, s, resource, refs)
         if practice is not None:
             self._good_practice(g, s, practice)

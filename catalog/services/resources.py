@@ -16,6 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..errors import CatalogError, Conflict, Gone, Invalid, NotFound, PreconditionFailed
 from ..extensions import db
 from ..models import DRAFT, PUBLISHED, WITHDRAWN, Publisher, Resource
+from ..models.resources import DEFAULT_LICENCE
 from ..models.types import utcnow
 from ..schemas import access_exceptions
 from ..text import slugify
@@ -156,7 +157,7 @@ def _require_publisher(data: dict[str, Any]) -> None:
         raise Invalid({"publisher": ["Indique la entidad que publica el recurso."]})
 
 
-CATALOG_LICENCE = "cc-by-4.0"
+CATALOG_LICENCE = DEFAULT_LICENCE
 CATALOG_LANGUAGE = "spa"
 
 

@@ -14,7 +14,8 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-GOOD_PRACTICE_TYPES = ("buena-practica", "leccion-aprendida")
+from ..models.good_practice import GOOD_PRACTICE_TYPES
+
 NORM_TYPE = "norma"
 
 
