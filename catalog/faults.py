@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from flask import Flask, Response, current_app, jsonify
 from sqlalchemy import exc as sa_exc
 
-from .i18n import N_
+from .errors import wants_json
+from .extensions import db
+from .i18n import N_, translated
 
 
 @dataclass(frozen=True)
@@ -78,9 +80,6 @@ def classify_os(error: OSError) -> Fault | None:
 
 
 def unavailable_response(fault: Fault) -> Response:
-    from .errors import wants_json
-    from .i18n import translated
-
     message = translated(fault.message)
     if wants_json():
         response = jsonify({"error": "unavailable", "reason": fault.reason, "message": message})
@@ -96,8 +95,6 @@ def unavailable_response(fault: Fault) -> Response:
 
 
 def _roll_back() -> None:
-    from .extensions import db
-
     try:
         db.session.rollback()
     except Exception:  # noqa: BLE001 — the connection may be gone; the pool replaces it

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -52,6 +54,4 @@ def markdown_to_text(text: str | None) -> str:
 
 
 def _unescape(value: str) -> str:
-    import html
-
     return html.unescape(value)

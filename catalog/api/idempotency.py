@@ -27,7 +27,7 @@ from flask import Response, current_app, has_request_context, request
 from sqlalchemy import delete, event
 from sqlalchemy.orm import Session
 
-from ..errors import Invalid
+from ..errors import Gone, Invalid
 from ..extensions import db
 from ..models import Distribution, Resource
 from ..models.operations import IdempotentReply
@@ -127,8 +127,6 @@ def _replayed(known: IdempotentReply, replay) -> Response:
             (d for d in resource.distributions if d.uuid == body["distribution"]), None
         )
     if resource is None or (body.get("distribution") and distribution is None):
-        from ..errors import Gone
-
         raise Gone("Lo que creó esa solicitud ya no existe (fue eliminado después).")
     response = replay(resource, distribution)
     response.headers["Idempotent-Replayed"] = "true"

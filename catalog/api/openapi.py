@@ -8,7 +8,15 @@ from flask import current_app, url_for
 from marshmallow import Schema, fields
 
 from ..schemas import fields as f
-from ..schemas.resources import DistributionSchema, ResourceSchema, WithdrawSchema
+from ..schemas.resources import (
+    BenefitSchema,
+    CollaboratorSchema,
+    DistributionSchema,
+    GoodPracticeSchema,
+    NormSchema,
+    ResourceSchema,
+    WithdrawSchema,
+)
 
 # what the text fields refuse (catalog.text): control characters, and in one-line fields
 # also tab and line breaks; text is trimmed before its length is counted. Lone surrogates
@@ -91,13 +99,6 @@ def _schema(schema: type[Schema]) -> dict[str, Any]:
 
 
 def _components() -> dict[str, Any]:
-    from ..schemas.resources import (
-        BenefitSchema,
-        CollaboratorSchema,
-        GoodPracticeSchema,
-        NormSchema,
-    )
-
     schemas = {
         cls.__name__.removesuffix("Schema"): _schema(cls)
         for cls in (

@@ -7,7 +7,8 @@ from typing import Any
 from marshmallow import Schema, fields
 
 from .. import urls
-from ..models import Publisher, Resource, Revision
+from ..extensions import db
+from ..models import ApiToken, Publisher, Resource, Revision, User
 from ..rdf.mapping import distribution_urls
 from ..services.snapshot import snapshot
 
@@ -96,9 +97,6 @@ ROLE_NAMES = {"admin": "Administrador", "editor": "Editor"}
 def public_actor(revision: Revision, publisher: Publisher) -> str:
     """Who made a revision, as the public may see it: a role and an entity, never an e-mail
     or a token (Ley 1581: staff sign-in addresses are personal data)."""
-    from ..extensions import db
-    from ..models import ApiToken, User
-
     if revision.actor_token_id is not None:
         token = db.session.get(ApiToken, revision.actor_token_id)
         if token is not None:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, jsonify, request, url_for
+from flask import Response, current_app, jsonify, request, url_for
 
 from .. import cursors
 from ..errors import BadRequest, Gone, Invalid, NotFound, Unauthorized
 from ..extensions import db
 from ..models import DRAFT, PUBLISHED, WITHDRAWN, Distribution, Publisher, Resource
 from ..schemas.resources import DistributionSchema, ResourceSchema, WithdrawSchema, load
+from ..services import files
 from ..services import resources as service
 from ..services import snapshot as snap
 from ..services.actors import Actor
@@ -18,6 +19,7 @@ from ..services.history import revisions_of
 from . import bp
 from .auth import optional_actor, required_actor
 from .idempotency import idempotent
+from .openapi import document
 from .output import publisher_out, resource_out, revision_out
 
 
@@ -54,8 +56,6 @@ def _readable(resource: Resource, actor: Actor | None) -> None:
 
 
 def _limit() -> int:
-    from flask import current_app
-
     raw = request.args.get("limit", current_app.config["CATALOG_PAGE_SIZE"])
     try:
         value = int(raw)
@@ -136,8 +136,6 @@ def list_resources():
         publisher = service.find_publisher(request.args["publisher"])
         query = query.where(Resource.publisher_id == publisher.id)
     if request.args.get("type"):
-        from flask import current_app
-
         known = {c.notation for c in current_app.extensions["vocab"]["resource-types"].concepts}
         if request.args["type"] not in known:
             raise Invalid(
@@ -329,8 +327,6 @@ def add_distribution(slug: str):
 @idempotent(Distribution, _created_distribution)
 def upload_file(slug: str):
     """Host a file (multipart/form-data: `file`, optional `title`) as a new distribution."""
-    from ..services import files
-
     actor = required_actor()
     resource = service.get_resource(slug)
     actor.require_edit(resource.publisher)
@@ -398,6 +394,4 @@ def delete_distribution(slug: str, dist_id: str):
 
 @bp.get("/openapi.json")
 def openapi():
-    from .openapi import document
-
     return jsonify(document())

@@ -11,6 +11,7 @@ from flask import current_app
 from lxml import etree
 
 from .. import urls
+from ..extensions import db
 from ..markdown import markdown_to_text
 from ..models import Resource
 from ..rdf.mapping import distribution_urls
@@ -47,8 +48,6 @@ def change_note(resource: Resource, revision) -> str | None:
 
 def _catalog_newest() -> datetime:
     """An empty feed is as new as the catalog's latest change (never a made-up date)."""
-    from ..extensions import db
-
     newest = db.session.execute(db.select(db.func.max(Resource.updated_at))).scalar_one()
     return _aware(newest) if newest else datetime.now(UTC).replace(microsecond=0)
 

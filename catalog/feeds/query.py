@@ -15,6 +15,7 @@ from ..models import (
     PUBLISHED,
     Publisher,
     Resource,
+    ResourceFragment,
     ResourceKeyword,
     ResourceTheme,
     Revision,
@@ -98,8 +99,6 @@ def heads(query: FeedQuery, before: tuple[datetime, int] | None) -> list[tuple]:
 
 def summaries(ids: list[int]) -> dict[int, str]:
     """The stored plain-text summaries (rendered when each resource was written)."""
-    from ..models import ResourceFragment
-
     if not ids:
         return {}
     rows = db.session.execute(

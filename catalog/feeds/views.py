@@ -7,9 +7,12 @@ from collections import OrderedDict
 from urllib.parse import urlencode
 
 from flask import Response, abort, current_app, request, url_for
+from sqlalchemy import or_
 
 from .. import urls
 from ..errors import NotFound
+from ..models import Resource
+from ..search.service import SearchParams, conditions_for, describe
 from ..text import fold
 from . import bp
 from .build import MEDIA, build_feed
@@ -131,8 +134,6 @@ def entity(slug: str, fmt: str):
 
 
 def _in_publishers(publisher):
-    from ..models import Resource
-
     return Resource.publisher_id.in_(publisher_ids(publisher))
 
 
@@ -155,8 +156,6 @@ def theme(scheme: str, notation: str, fmt: str):
 
 def _theme_condition(concept):
     """An EU theme also follows the datos.gov.co categories mapped to it."""
-    from sqlalchemy import or_
-
     if concept.scheme != "eu-themes":
         return by_theme(concept.uri)
     mapped = (
@@ -172,7 +171,6 @@ def resource_type(notation: str, fmt: str):
     concept = _vocab()["resource-types"].get(notation)
     if concept is None:
         raise NotFound("Tipo de recurso desconocido.")
-    from ..models import Resource
 
     plural = str(concept.prop("pluralLabel") or concept.label("es"))
     query = FeedQuery(
@@ -203,8 +201,6 @@ def keyword(keyword: str, fmt: str):
 @bp.get("/buscar.<fmt>")
 def search(fmt: str):
     """Any search of the search page, as a feed (same parameters, same matching)."""
-    from ..search.service import SearchParams, conditions_for, describe
-
     params = SearchParams.parse(request.args)
     words = describe(params)
     subject = ", ".join(words) if words else "todos los recursos"

@@ -14,7 +14,7 @@ from sqlalchemy import func, or_
 from .. import urls
 from ..extensions import db
 from ..markdown import markdown_to_text
-from ..models import PUBLISHED, Publisher, Resource, ResourceKeyword, ResourceTheme
+from ..models import PUBLISHED, Distribution, Publisher, Resource, ResourceKeyword, ResourceTheme
 from ..rdf.mapping import distribution_urls, good_practice_summary
 from ..text import fold
 from . import bp, ckan_query
@@ -318,8 +318,6 @@ def action_package_search(params):
 
 
 def _facets(stmt, params) -> dict[str, Any]:
-    import json
-
     raw = params.get("facet.field") or "[]"
     try:
         fields = json.loads(raw) if isinstance(raw, str) else list(raw)
@@ -351,8 +349,6 @@ def _facets(stmt, params) -> dict[str, Any]:
                 .group_by(Resource.license)
             )
         elif field == "res_format":
-            from ..models import Distribution
-
             q = (
                 db.select(
                     Distribution.format,

@@ -133,8 +133,6 @@ def catalog_rdf(ext: str):
     """The DCAT-AP catalog: Hydra-paged by a keyset cursor on the resource id (stable while
     resources change), or whole with page_size=all, streamed from stored fragments."""
     if ext not in FORMATS:
-        from ..errors import NotFound
-
         raise NotFound("Formato desconocido: use ttl, rdf, jsonld o nt.")
     conditions, kept = filters()
     size = _page_size()

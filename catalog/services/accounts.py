@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import secrets
+from datetime import timedelta
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy.orm import selectinload
 
-from ..errors import Invalid
+from ..errors import Forbidden, Invalid, NotFound
 from ..extensions import db
-from ..models import ROLES, Membership, User
+from ..models import ROLES, Membership, User, utcnow
+from .actors import Actor
 from .resources import find_publisher
 
 _hasher = PasswordHasher()
@@ -76,10 +81,6 @@ def authenticate(email: str, password: str) -> User | None:
 
     Every branch does the same work — one Argon2 verification and one commit — so the time
     taken does not tell an unknown e-mail from a locked, inactive or real account."""
-    from datetime import timedelta
-
-    from ..models import utcnow
-
     user = db.session.execute(
         db.select(User).where(User.email == email.strip().lower())
     ).scalar_one_or_none()
@@ -114,8 +115,6 @@ def _count_failure(user: User, now, lock_for) -> None:
 
 def change_password(user: User, current: str, new: str, confirm: str) -> None:
     """Change a password; every other session of the user ends (new session nonce)."""
-    import secrets
-
     errors: dict[str, list[str]] = {}
     if not verify_password(user, current):
         errors["current"] = ["La contraseña actual no es correcta."]
@@ -140,8 +139,6 @@ def add_member(publisher, email: str, role: str, actor, *, name: str = "", passw
     """Give a person a role in a publisher (an entity admin's or the site admin's act).
 
     An unknown e-mail creates the account with the given initial password."""
-    from .actors import Actor
-
     assert isinstance(actor, Actor)
     actor.require_manage(publisher)
     email = email.strip().lower()
@@ -181,8 +178,6 @@ def remove_member(publisher, user_id: int, actor) -> None:
 
 
 def members_of(publisher) -> list[Membership]:
-    from sqlalchemy.orm import selectinload
-
     return list(
         db.session.execute(
             db.select(Membership)
@@ -195,8 +190,6 @@ def members_of(publisher) -> list[Membership]:
 
 def set_user_flags(user_id: int, actor, *, active: bool, is_admin: bool) -> User:
     """Site administrators (de)activate accounts and grant the administrator role."""
-    from ..errors import Forbidden, NotFound
-
     if not actor.is_admin:
         raise Forbidden("Solo un administrador del catálogo puede hacer esto.")
     user = db.session.get(User, user_id)
@@ -205,8 +198,6 @@ def set_user_flags(user_id: int, actor, *, active: bool, is_admin: bool) -> User
     if user.id == actor.user_id and (not active or not is_admin):
         raise Invalid({"user": ["No puede quitarse el rol de administrador ni desactivarse."]})
     if user.active and not active:
-        import secrets
-
         user.session_nonce = secrets.token_hex(16)  # ends the person's sessions
     user.active, user.is_admin = active, is_admin
     db.session.commit()

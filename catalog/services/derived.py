@@ -10,6 +10,8 @@ from flask import current_app
 from ..dates import DURATION, add_duration
 from ..models import Resource
 from ..publishing import publish
+from ..search.index import index_resource
+from ..stewardship.quality import refresh_quality
 
 DEFAULT_REVIEW_INTERVAL = "P1Y"
 
@@ -65,10 +67,8 @@ def refresh_derived(resource: Resource) -> None:
     """Recompute everything stored that derives from the resource (call before commit)."""
     resource.next_review_on = next_review(resource)
     resource.update_due_on = update_due(resource)
-    from ..stewardship.quality import refresh_quality
 
     refresh_quality(resource)
     publish(resource)
-    from ..search.index import index_resource
 
     index_resource(resource)

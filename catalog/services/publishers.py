@@ -11,7 +11,9 @@ from ..extensions import db
 from ..models import ENTITY, UNIT, Publisher, Resource
 from ..schemas import fields as f
 from ..schemas.resources import load
+from ..text import slugify
 from .actors import Actor
+from .derived import refresh_derived
 
 
 class PublisherSchema(Schema):
@@ -80,8 +82,6 @@ def parent_chain_ids(publisher: Publisher | None) -> set[int]:
 
 def _refresh_resources(publisher: Publisher) -> None:
     """The publisher's name and contact are inside its resources' stored DCAT: re-render."""
-    from .derived import refresh_derived
-
     if publisher.id is None:
         return
     resources = db.session.execute(
@@ -154,8 +154,6 @@ def save_unit(
 
 
 def _unit_slug(entity: Publisher, name: str) -> str:
-    from ..text import slugify
-
     base = f"{entity.slug}-{slugify(name, max_length=60)}"[:110].strip("-")
     slug, n = base, 1
     while db.session.execute(db.select(Publisher.id).where(Publisher.slug == slug)).first():

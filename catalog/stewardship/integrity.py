@@ -15,7 +15,7 @@ from pathlib import Path
 from flask import current_app
 
 from ..extensions import db
-from ..models import ChainHead, Distribution, Resource, Revision
+from ..models import ChainHead, Distribution, FileCheck, Resource, Revision, utcnow
 from ..services import witness
 from ..services.history import canonical_json, catalog_link_hash, revision_hash
 from ..services.snapshot import snapshot
@@ -185,8 +185,6 @@ def _file_problem(path: Path, checksum: str | None) -> str | None:
 
 def _record_file_checks(results: dict[int, str | None]) -> None:
     """Keep each file's result (the stewardship check "archivos íntegros" reads it)."""
-    from ..models import FileCheck, utcnow
-
     now = utcnow()
     existing = {c.distribution_id: c for c in db.session.execute(db.select(FileCheck)).scalars()}
     for distribution_id, problem in results.items():

@@ -20,6 +20,14 @@ import time
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
+from sqlalchemy import update
+
+from ..extensions import db
+from ..models import PUBLISHED, Distribution, LinkCheck, Resource
+from ..models.types import utcnow
+from ..rdf.mapping import distribution_urls
+from .quality import score
+
 USER_AGENT = "CatalogoGestionPublicaBogota-LinkChecker/1.0 (+https://catalogo.bogota.gov.co/acerca)"
 MAX_BYTES = 256 * 1024
 MAX_REDIRECTS = 5
@@ -185,14 +193,6 @@ def _ms(started: float) -> int:
 
 def check_all(*, allow_loopback: bool = False, min_interval: float = MIN_INTERVAL) -> list[Result]:
     """Check every distribution URL of published resources, store results, refresh scores."""
-    from sqlalchemy import update
-
-    from ..extensions import db
-    from ..models import PUBLISHED, Distribution, LinkCheck, Resource
-    from ..models.types import utcnow
-    from ..rdf.mapping import distribution_urls
-    from .quality import score
-
     dists = (
         db.session.execute(
             db.select(Distribution).join(Resource).where(Resource.status == PUBLISHED)

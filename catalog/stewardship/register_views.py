@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Response, abort, render_template
 
+from ..services.bulk_import import template_csv, template_xlsx
 from ..tabular import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, Sheet, csv_bytes, xlsx_bytes
 from . import bp
 from .registers import KINDS, as_text, build_register, find_entity, widths
@@ -45,8 +46,6 @@ def register_download(slug: str, register: str, ext: str):
 @bp.get("/importacion/plantilla.<ext>")
 def import_template(ext: str):
     """The bulk-import template: the columns (CSV), or columns plus instructions (XLSX)."""
-    from ..services.bulk_import import template_csv, template_xlsx
-
     if ext not in DOWNLOADS:
         abort(404)
     body = template_csv() if ext == "csv" else template_xlsx()

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import UTC, date, datetime
 
-from flask import jsonify, render_template
+from feedgen.feed import FeedGenerator
+from flask import Response, abort, jsonify, render_template, request
+from sqlalchemy import case, func
 
 from .. import urls
+from ..errors import NotFound
 from ..extensions import db
+from ..feeds.build import MEDIA, clean
 from ..i18n import N_
-from ..models import ChainHead
+from ..models import PUBLISHED, ChainHead, Distribution, FileCheck, Publisher, Resource
 from . import bp
+from .reviews import SOON_DAYS, due_reviews
 
 
 def _head() -> dict:
@@ -37,24 +43,12 @@ def head_page():
 
 
 def _aware(stamp):
-    from datetime import UTC
-
     return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
 
 
 @bp.get("/feeds/revisiones/<slug>.<fmt>")
 def reviews_feed(slug: str, fmt: str):
     """What an entity must review: overdue and due within 30 days (for its publishers)."""
-    from datetime import UTC, date, datetime
-
-    from feedgen.feed import FeedGenerator
-    from flask import Response, abort, request
-
-    from ..errors import NotFound
-    from ..feeds.build import MEDIA, clean
-    from ..models import Publisher
-    from .reviews import SOON_DAYS, due_reviews
-
     if fmt not in MEDIA:
         abort(404)
     publisher = Publisher.by_slug(slug)
@@ -116,12 +110,6 @@ def reviews_feed(slug: str, fmt: str):
 @bp.get("/estado")
 def catalog_state():
     """Public ranking of entities: resources, published this year, overdue reviews, quality."""
-    from datetime import date
-
-    from sqlalchemy import case, func
-
-    from ..models import PUBLISHED, Distribution, FileCheck, Publisher, Resource
-
     today = date.today()
     entities = {p.id: p for p in db.session.execute(db.select(Publisher)).scalars()}
     rows = db.session.execute(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 from flask import current_app, send_from_directory
 
 from ..models import Distribution
@@ -21,7 +23,6 @@ def send_hosted_file(dist: Distribution, *, max_age: int = 0):
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     if dist.checksum_sha256:
         # RFC 3230 instance digest, so a client can verify what it received
-        import base64
 
         digest = base64.b64encode(bytes.fromhex(dist.checksum_sha256)).decode()
         response.headers["Digest"] = f"sha-256={digest}"

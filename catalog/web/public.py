@@ -10,11 +10,14 @@ from .. import urls
 from ..errors import Gone, NotFound
 from ..extensions import db
 from ..i18n import N_, current_language
-from ..models import PUBLISHED, WITHDRAWN, Publisher, Resource
+from ..models import PUBLISHED, WITHDRAWN, Distribution, Publisher, Resource
 from ..rdf import ontology
 from ..rdf.formats import FORMATS, asks_for_html, negotiate, rdf_response
 from ..rdf.mapping import publisher_graph, resource_to_graph
+from ..search.service import SearchParams, search
+from ..stewardship.checks import outcome_code, resource_checks
 from . import schemaorg
+from .files import send_hosted_file
 
 bp = Blueprint("public", __name__)
 
@@ -112,7 +115,6 @@ def resource_page(slug: str):
     ext = negotiate(request)
     if ext is not None:
         return redirect(url_for("public.resource_rdf", slug=slug, ext=ext), 303)
-    from ..stewardship.checks import outcome_code, resource_checks
 
     checks = resource_checks(resource)
     response = current_app.make_response(
@@ -162,8 +164,6 @@ def resource_id(slug: str):
 
 @bp.get("/id/distribucion/<uuid>")
 def distribution_id(uuid: str):
-    from ..models import Distribution
-
     dist = db.session.execute(
         db.select(Distribution).where(Distribution.uuid == uuid)
     ).scalar_one_or_none()
@@ -258,8 +258,6 @@ def _localised_facets(facets: dict[str, list[dict]]) -> dict[str, list[dict]]:
 
 @bp.get("/buscar")
 def search_page():
-    from ..search.service import SearchParams, search
-
     params = SearchParams.parse(request.args)
     result = search(params)
     if params.page > result.pages and params.page > 1:
@@ -281,8 +279,6 @@ THEME_FILTER = {"datos-gov-co": "categoria", "mipg": "politica"}
 
 @bp.get("/tema/<scheme>/<notation>")
 def theme_page(scheme: str, notation: str):
-    from ..search.service import SearchParams, search
-
     vocab = current_app.extensions["vocab"]
     if scheme not in THEME_FILTER or scheme not in vocab:
         raise NotFound(N_("No existe ese esquema de temas."))
@@ -316,15 +312,12 @@ def about():
 @bp.get("/archivos/<uuid>/<path:name>")
 def hosted_file(uuid: str, name: str):
     """A file the catalog hosts for a published resource (stored under CATALOG_FILES_DIR)."""
-    from ..models import Distribution
-
     dist = db.session.execute(
         db.select(Distribution).where(Distribution.uuid == uuid)
     ).scalar_one_or_none()
     if dist is None or not dist.file_key:
         raise NotFound(N_("No existe ese archivo."))
     _public_resource(dist.resource.slug)  # 404 for drafts, 410 when withdrawn
-    from .files import send_hosted_file
 
     return send_hosted_file(dist, max_age=3600)
 

@@ -28,7 +28,7 @@ from flask_wtf.csrf import CSRFError
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
-from ..errors import CatalogError, Invalid, error_response
+from ..errors import CatalogError, Forbidden, Invalid, error_response
 from ..extensions import db
 from ..models import User
 from ..services import accounts, throttle
@@ -89,8 +89,6 @@ def admin_required(view):
     @login_required
     def wrapped(*args, **kwargs):
         if not current_user.is_admin:
-            from ..errors import Forbidden
-
             raise Forbidden("Solo un administrador del catálogo puede ver esta página.")
         return view(*args, **kwargs)
 

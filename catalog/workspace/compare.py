@@ -15,6 +15,7 @@ from typing import Any
 from flask import current_app
 from markupsafe import Markup, escape
 
+from ..web.helpers import fecha
 from .form import COMMON, DISTRIBUTIONS, GOOD_PRACTICE, Field, Group
 
 EMPTY = Markup('<span class="empty">(vacío)</span>')
@@ -66,8 +67,6 @@ def _concept_label(value: str, schemes) -> str:
 
 
 def _plain(field: Field | None, value: Any) -> str:
-    from ..web.helpers import fecha
-
     if field is not None and field.kind == "check":
         return "Sí" if value else "No"
     if field is not None and field.scheme and isinstance(value, str):

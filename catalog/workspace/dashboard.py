@@ -11,7 +11,9 @@ from sqlalchemy.orm import selectinload
 from ..errors import Forbidden, NotFound
 from ..extensions import db
 from ..models import DRAFT, PUBLISHED, WITHDRAWN, Distribution, LinkCheck, Publisher, Resource
+from ..schemas.access_exceptions import attention_note, may_need_attention
 from ..services import resources as service
+from ..stewardship.reviews import due_reviews
 from . import bp
 from .auth import current_actor
 
@@ -103,8 +105,6 @@ def entity_dashboard(slug: str):
 def attention(publisher: Publisher) -> list[tuple[Resource, str]]:
     """What the entity's publishers should look at, most urgent first (a few of each kind):
     overdue and soon-due reviews, broken links, drafts, poor metadata."""
-    from ..stewardship.reviews import due_reviews
-
     family = publisher.family_ids
     items: list[tuple[Resource, str]] = []
     for entry in due_reviews(publisher, limit=ATTENTION_LIMIT):
@@ -156,8 +156,6 @@ def attention(publisher: Publisher) -> list[tuple[Resource, str]]:
 def _exceptions_due(family: list[int]) -> list[tuple[Resource, str]]:
     """Classified/reserved resources whose exception is unsaid or whose reserve ends (the
     access_rights index keeps this to the entity's few restricted resources)."""
-    from ..schemas.access_exceptions import attention_note, may_need_attention
-
     candidates = db.session.execute(
         db.select(Resource)
         .where(

@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
-from ..errors import Invalid
+from ..errors import Invalid, NotFound
 from ..extensions import db
 from ..models import ROLES, ApiToken
 from ..services import accounts, tokens
+from ..services.publishers import UNIT_FIELDS, save_unit, units_of
 from ..services.resources import find_publisher
 from . import bp
 from .auth import current_actor
@@ -130,8 +131,6 @@ def revoke_token(slug: str, token_id: int):
 @login_required
 def units(slug: str):
     """The entity's units: its administrators create them (and the catalog's)."""
-    from ..services.publishers import UNIT_FIELDS, save_unit, units_of
-
     entity = _managed(slug)
     errors: dict[str, list[str]] = {}
     status = 200
@@ -160,9 +159,6 @@ def units(slug: str):
 @bp.route("/entidad/<slug>/dependencias/<unit_slug>", methods=["GET", "POST"])
 @login_required
 def edit_unit(slug: str, unit_slug: str):
-    from ..errors import NotFound
-    from ..services.publishers import UNIT_FIELDS, save_unit, units_of
-
     entity = _managed(slug)
     unit = next((u for u in entity.units if u.slug == unit_slug), None)
     if unit is None:

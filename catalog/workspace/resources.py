@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid as uuid_module
 from typing import Any
 
 from flask import (
@@ -26,6 +27,7 @@ from ..services import resources as service
 from ..services import snapshot as snap
 from ..services.actors import Actor
 from ..stewardship.checks import resource_checks
+from ..web.files import send_hosted_file
 from . import bp
 from .auth import current_actor
 from .compare import compare_snapshots
@@ -249,8 +251,6 @@ def _for_validation(
 ) -> dict[str, Any]:
     """What the API schema checks: uploaded rows get their new id (they need no URL); ids that
     are not this resource's are dropped; hosted-file fields are never taken from a form."""
-    import uuid as uuid_module
-
     checked = dict(data)
     dists = []
     rows = submission.rows.get("distributions", [])
@@ -404,6 +404,5 @@ def hosted_file(uuid: str):
     if dist is None or not dist.file_key:
         raise NotFound("No existe ese archivo.")
     current_actor().require_edit(dist.resource.publisher)
-    from ..web.files import send_hosted_file
 
     return send_hosted_file(dist)
