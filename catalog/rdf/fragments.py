@@ -82,13 +82,38 @@ def fragment_rdfxml(g: Graph) -> str:
     return body.strip("\n") + "\n"
 
 
+def canonical(g: Graph) -> Graph:
+    """The same triples inserted in a fixed order: rdflib writes JSON-LD and RDF/XML in
+    insertion order, so the same description gives the same bytes in every process."""
+    ordered = new_graph()
+    for triple in sorted(g, key=lambda t: (t[0].n3(), t[1].n3(), t[2].n3())):
+        ordered.add(triple)
+    return ordered
+
+
+def _by_subject(g: Graph) -> list[Graph]:
+    """One graph per subject, in subject order (rdflib's JSON-LD and RDF/XML writers visit
+    subjects in set order, which changes from one process to the next)."""
+    parts: dict[str, Graph] = {}
+    for triple in g:
+        key = triple[0].n3()
+        if key not in parts:
+            parts[key] = new_graph()
+        parts[key].add(triple)
+    return [canonical(parts[key]) for key in sorted(parts)]
+
+
 def render_graph(g: Graph) -> dict[str, str]:
+    """Every serialisation of `g`, the same bytes for the same triples in any process."""
+    g = canonical(g)
     nt = fragment_nt(g)
+    subjects = _by_subject(g)
+    nodes = [fragment_jsonld(part)[1:-1] for part in subjects]
     return {
         "nt": nt,
         "ttl": fragment_ttl(g, nt),
-        "jsonld": fragment_jsonld(g),
-        "rdfxml": fragment_rdfxml(g),
+        "jsonld": "[" + ",".join(n for n in nodes if n) + "]",
+        "rdfxml": "".join(fragment_rdfxml(part) for part in subjects),
     }
 
 
