@@ -36,6 +36,7 @@ DOCUMENTS = (
     "/feeds/recursos.rss",
     "/feeds/recursos.atom",
     "/feeds/entidad/secretaria-general.atom",
+    "/api/v1/openapi.json",
 )
 
 

@@ -185,34 +185,75 @@ _CROSS_FIELD = (
 )
 
 
+SLUG_PARAM = {"name": "slug", "in": "path", "required": True, "schema": SLUG_SCHEMA}
+DIST_PARAM = {
+    "name": "dist_id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "maxLength": 36, "pattern": "^[0-9a-f-]{1,36}$"},
+}
+IF_MATCH = {
+    "name": "If-Match",
+    "in": "header",
+    "description": "El ETag leído (o una lista de ETags, o *): sin él, el cambio no se "
+    "compara con la versión actual",
+    "schema": {"type": "string", "maxLength": 200, "pattern": r"^[\u0020-\u007e]*$"},
+}
+IDEMPOTENCY = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "description": "Una clave única por creación (p. ej. un UUID). Si la respuesta se "
+    "pierde, reenvíe la misma solicitud con la misma clave: no se crea dos veces y se "
+    "responde lo ya creado. Se guarda 24 horas, por token.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[!-~]+$"},
+}
+UPLOAD = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["file"],
+                "properties": {
+                    "file": {"type": "string", "format": "binary"},
+                    "title": {"type": "string", "maxLength": 300, "pattern": SINGLE_LINE},
+                },
+            },
+            "encoding": {"file": {"contentType": "application/octet-stream"}},
+        }
+    },
+}
+_SECURED: list[dict[str, list[str]]] = [{"bearer": []}]
+
+
 def document() -> dict[str, Any]:
-    slug = {"name": "slug", "in": "path", "required": True, "schema": SLUG_SCHEMA}
-    dist = {
-        "name": "dist_id",
-        "in": "path",
-        "required": True,
-        "schema": {"type": "string", "maxLength": 36, "pattern": "^[0-9a-f-]{1,36}$"},
+    """The OpenAPI 3.1 description of /api/v1, built from the schemas the API validates with."""
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "API de publicación — " + current_app.config["CATALOG_TITLE"],
+            "version": "1",
+            "description": (
+                "Registre y mantenga recursos del catálogo. Las escrituras requieren un token "
+                "de la entidad (Authorization: Bearer …); un token enviado se comprueba en "
+                "toda ruta, aun en las públicas. Los errores de validación responden 422 con "
+                "cada campo y su motivo. " + _CROSS_FIELD
+            ),
+        },
+        "servers": [{"url": url_for("api.index", _external=True).rstrip("/")}],
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": _components(),
+        },
+        "paths": {**_publisher_paths(), **_resource_paths(), **_distribution_paths()},
     }
-    if_match = {
-        "name": "If-Match",
-        "in": "header",
-        "description": "El ETag leído (o una lista de ETags, o *): sin él, el cambio no se "
-        "compara con la versión actual",
-        "schema": {"type": "string", "maxLength": 200, "pattern": r"^[\u0020-\u007e]*$"},
-    }
-    idempotency = {
-        "name": "Idempotency-Key",
-        "in": "header",
-        "description": "Una clave única por creación (p. ej. un UUID). Si la respuesta se "
-        "pierde, reenvíe la misma solicitud con la misma clave: no se crea dos veces y se "
-        "responde lo ya creado. Se guarda 24 horas, por token.",
-        "schema": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[!-~]+$"},
-    }
+
+
+def _listing() -> list[dict[str, Any]]:
+    """The query parameters of the resource list."""
     vocab = current_app.extensions["vocab"]
     max_page = int(current_app.config["CATALOG_MAX_PAGE_SIZE"])
-    secured: list[dict[str, list[str]]] = [{"bearer": []}]
-    write = _responses(200, 401, 403, 404, 409, 412, 413, 422)
-    listing = [
+    return [
         {
             "name": "cursor",
             "in": "query",
@@ -245,178 +286,164 @@ def document() -> dict[str, Any]:
             "schema": {"type": "string", "enum": ["published", "draft", "withdrawn"]},
         },
     ]
-    upload = {
-        "required": True,
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "required": ["file"],
-                    "properties": {
-                        "file": {"type": "string", "format": "binary"},
-                        "title": {"type": "string", "maxLength": 300, "pattern": SINGLE_LINE},
-                    },
-                },
-                "encoding": {"file": {"contentType": "application/octet-stream"}},
+
+
+def _publisher_paths() -> dict[str, Any]:
+    """Entities and units."""
+    return {
+        "/publishers": {
+            "get": {"summary": "Entidades y dependencias", "responses": _responses(200)}
+        },
+        "/publishers/{slug}": {
+            "get": {
+                "summary": "Una entidad",
+                "parameters": [SLUG_PARAM],
+                "responses": _responses(200, 404),
             }
         },
     }
+
+
+def _resource_paths() -> dict[str, Any]:
+    """Resources and their workflow."""
+    secured = _SECURED
+    write = _responses(200, 401, 403, 404, 409, 412, 413, 422)
     return {
-        "openapi": "3.1.0",
-        "info": {
-            "title": "API de publicación — " + current_app.config["CATALOG_TITLE"],
-            "version": "1",
-            "description": (
-                "Registre y mantenga recursos del catálogo. Las escrituras requieren un token "
-                "de la entidad (Authorization: Bearer …); un token enviado se comprueba en "
-                "toda ruta, aun en las públicas. Los errores de validación responden 422 con "
-                "cada campo y su motivo. " + _CROSS_FIELD
-            ),
+        "/resources": {
+            "get": {
+                "summary": "Recursos publicados, paginados (cursor)",
+                "parameters": _listing(),
+                "responses": _responses(200, 404, 422),
+            },
+            "post": {
+                "summary": "Crear un recurso",
+                "description": _CROSS_FIELD,
+                "security": secured,
+                "parameters": [IDEMPOTENCY],
+                "requestBody": _body("Resource"),
+                "responses": _responses(201, 401, 403, 409, 413, 422),
+            },
         },
-        "servers": [{"url": url_for("api.index", _external=True).rstrip("/")}],
-        "components": {
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": _components(),
+        "/resources/{slug}": {
+            "parameters": [SLUG_PARAM],
+            "get": {"summary": "Un recurso", "responses": _responses(200, 404, 410)},
+            "put": {
+                "summary": "Reemplazar",
+                "description": _CROSS_FIELD,
+                "security": secured,
+                "parameters": [IF_MATCH],
+                "requestBody": _body("Resource"),
+                "responses": write,
+            },
+            "patch": {
+                "summary": "Modificar campos",
+                "description": _CROSS_FIELD,
+                "security": secured,
+                "parameters": [IF_MATCH],
+                "requestBody": _body("Resource"),
+                "responses": write,
+            },
+            "delete": {
+                "summary": "Retirar (con motivo)",
+                "security": secured,
+                "parameters": [IF_MATCH],
+                "requestBody": _body("Withdraw"),
+                "responses": write,
+            },
         },
-        "paths": {
-            "/publishers": {
-                "get": {"summary": "Entidades y dependencias", "responses": _responses(200)}
+        "/resources/{slug}/withdraw": {
+            "parameters": [SLUG_PARAM],
+            "post": {
+                "summary": "Retirar",
+                "security": secured,
+                "parameters": [IF_MATCH],
+                "requestBody": _body("Withdraw"),
+                "responses": write,
             },
-            "/publishers/{slug}": {
-                "get": {
-                    "summary": "Una entidad",
-                    "parameters": [slug],
-                    "responses": _responses(200, 404),
-                }
+        },
+        "/resources/{slug}/publish": {
+            "parameters": [SLUG_PARAM],
+            "post": {
+                "summary": "Publicar",
+                "security": secured,
+                "parameters": [IF_MATCH],
+                "responses": write,
             },
-            "/resources": {
-                "get": {
-                    "summary": "Recursos publicados, paginados (cursor)",
-                    "parameters": listing,
-                    "responses": _responses(200, 404, 422),
-                },
-                "post": {
-                    "summary": "Crear un recurso",
-                    "description": _CROSS_FIELD,
-                    "security": secured,
-                    "parameters": [idempotency],
-                    "requestBody": _body("Resource"),
-                    "responses": _responses(201, 401, 403, 409, 413, 422),
-                },
+        },
+        "/resources/{slug}/unpublish": {
+            "parameters": [SLUG_PARAM],
+            "post": {
+                "summary": "Volver a borrador",
+                "security": secured,
+                "parameters": [IF_MATCH],
+                "responses": write,
             },
-            "/resources/{slug}": {
-                "parameters": [slug],
-                "get": {"summary": "Un recurso", "responses": _responses(200, 404, 410)},
-                "put": {
-                    "summary": "Reemplazar",
-                    "description": _CROSS_FIELD,
-                    "security": secured,
-                    "parameters": [if_match],
-                    "requestBody": _body("Resource"),
-                    "responses": write,
-                },
-                "patch": {
-                    "summary": "Modificar campos",
-                    "description": _CROSS_FIELD,
-                    "security": secured,
-                    "parameters": [if_match],
-                    "requestBody": _body("Resource"),
-                    "responses": write,
-                },
-                "delete": {
-                    "summary": "Retirar (con motivo)",
-                    "security": secured,
-                    "parameters": [if_match],
-                    "requestBody": _body("Withdraw"),
-                    "responses": write,
-                },
+        },
+        "/resources/{slug}/history": {
+            "parameters": [SLUG_PARAM],
+            "get": {
+                "summary": "Historial de revisiones encadenadas (actor: rol y entidad)",
+                "responses": _responses(200, 404, 410),
             },
-            "/resources/{slug}/withdraw": {
-                "parameters": [slug],
-                "post": {
-                    "summary": "Retirar",
-                    "security": secured,
-                    "parameters": [if_match],
-                    "requestBody": _body("Withdraw"),
-                    "responses": write,
-                },
+        },
+    }
+
+
+def _distribution_paths() -> dict[str, Any]:
+    """Distributions: links and hosted files."""
+    secured = _SECURED
+    write = _responses(200, 401, 403, 404, 409, 412, 413, 422)
+    return {
+        "/resources/{slug}/distributions": {
+            "parameters": [SLUG_PARAM],
+            "get": {"summary": "Distribuciones", "responses": _responses(200, 404, 410)},
+            "post": {
+                "summary": "Agregar distribución (enlace: access_url o download_url)",
+                "security": secured,
+                "parameters": [IF_MATCH, IDEMPOTENCY],
+                "requestBody": _body("Distribution"),
+                "responses": _responses(201, 401, 403, 404, 409, 412, 413, 422),
             },
-            "/resources/{slug}/publish": {
-                "parameters": [slug],
-                "post": {
-                    "summary": "Publicar",
-                    "security": secured,
-                    "parameters": [if_match],
-                    "responses": write,
-                },
+        },
+        "/resources/{slug}/files": {
+            "parameters": [SLUG_PARAM],
+            "post": {
+                "summary": "Alojar un archivo como nueva distribución",
+                "description": "multipart/form-data con `file` (y `title` opcional). El "
+                "contenido debe corresponder a la extensión (PDF, CSV, JSON, XML sin DTD, "
+                "XLSX, ODS, DOCX, ZIP…); el tipo de medio lo decide lo que el archivo "
+                "contiene.",
+                "security": secured,
+                "parameters": [IF_MATCH, IDEMPOTENCY],
+                "requestBody": UPLOAD,
+                "responses": _responses(201, 401, 403, 404, 409, 412, 413, 422),
             },
-            "/resources/{slug}/unpublish": {
-                "parameters": [slug],
-                "post": {
-                    "summary": "Volver a borrador",
-                    "security": secured,
-                    "parameters": [if_match],
-                    "responses": write,
-                },
+        },
+        "/resources/{slug}/distributions/{dist_id}": {
+            "parameters": [SLUG_PARAM, DIST_PARAM],
+            "get": {
+                "summary": "Una distribución",
+                "responses": _responses(200, 404, 410),
             },
-            "/resources/{slug}/history": {
-                "parameters": [slug],
-                "get": {
-                    "summary": "Historial de revisiones encadenadas (actor: rol y entidad)",
-                    "responses": _responses(200, 404, 410),
-                },
+            "put": {
+                "summary": "Reemplazar",
+                "security": secured,
+                "parameters": [IF_MATCH],
+                "requestBody": _body("Distribution"),
+                "responses": write,
             },
-            "/resources/{slug}/distributions": {
-                "parameters": [slug],
-                "get": {"summary": "Distribuciones", "responses": _responses(200, 404, 410)},
-                "post": {
-                    "summary": "Agregar distribución (enlace: access_url o download_url)",
-                    "security": secured,
-                    "parameters": [if_match, idempotency],
-                    "requestBody": _body("Distribution"),
-                    "responses": _responses(201, 401, 403, 404, 409, 412, 413, 422),
-                },
+            "patch": {
+                "summary": "Modificar",
+                "security": secured,
+                "parameters": [IF_MATCH],
+                "requestBody": _body("Distribution"),
+                "responses": write,
             },
-            "/resources/{slug}/files": {
-                "parameters": [slug],
-                "post": {
-                    "summary": "Alojar un archivo como nueva distribución",
-                    "description": "multipart/form-data con `file` (y `title` opcional). El "
-                    "contenido debe corresponder a la extensión (PDF, CSV, JSON, XML sin DTD, "
-                    "XLSX, ODS, DOCX, ZIP…); el tipo de medio lo decide lo que el archivo "
-                    "contiene.",
-                    "security": secured,
-                    "parameters": [if_match, idempotency],
-                    "requestBody": upload,
-                    "responses": _responses(201, 401, 403, 404, 409, 412, 413, 422),
-                },
-            },
-            "/resources/{slug}/distributions/{dist_id}": {
-                "parameters": [slug, dist],
-                "get": {
-                    "summary": "Una distribución",
-                    "responses": _responses(200, 404, 410),
-                },
-                "put": {
-                    "summary": "Reemplazar",
-                    "security": secured,
-                    "parameters": [if_match],
-                    "requestBody": _body("Distribution"),
-                    "responses": write,
-                },
-                "patch": {
-                    "summary": "Modificar",
-                    "security": secured,
-                    "parameters": [if_match],
-                    "requestBody": _body("Distribution"),
-                    "responses": write,
-                },
-                "delete": {
-                    "summary": "Quitar",
-                    "security": secured,
-                    "parameters": [if_match],
-                    "responses": _responses(204, 401, 403, 404, 409, 412),
-                },
+            "delete": {
+                "summary": "Quitar",
+                "security": secured,
+                "parameters": [IF_MATCH],
+                "responses": _responses(204, 401, 403, 404, 409, 412),
             },
         },
     }
