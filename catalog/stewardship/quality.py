@@ -42,28 +42,35 @@ def _share(values: list[bool]) -> float:
     return sum(values) / len(values) if values else 0.0
 
 
-def score(resource: Resource) -> dict[str, Any]:
-    """{'total', 'band', 'dimensions': {name: points}, 'fixes': [Spanish hints]}."""
-    vocab = current_app.extensions["vocab"]
-    fixes: list[str] = []
-    dists = list(resource.distributions)
-    urls = [u for d in dists for u in distribution_urls(d) if u]
-    checks: dict[str, bool] = {}
-    if urls:
-        hashes = [hashlib.sha256(u.encode()).hexdigest() for u in urls]
-        checks = dict(
-            db.session.execute(
-                db.select(LinkCheck.url_hash, LinkCheck.ok).where(LinkCheck.url_hash.in_(hashes))
-            ).all()
-        )
+class _Checks:
+    """Points for each check passed (a share for the distributions that pass it), and the
+    Spanish hint of every check not fully passed, in the order they are made."""
 
-    def check(points: float, ok: bool | float, fix: str) -> float:
+    def __init__(self) -> None:
+        self.fixes: list[str] = []
+
+    def __call__(self, points: float, ok: bool | float, fix: str) -> float:
         share = float(ok)
         if share < 1:
-            fixes.append(fix)
+            self.fixes.append(fix)
         return points * share
 
-    findability = (
+
+def _link_checks(dists: list) -> dict[str, bool]:
+    """The last link-check result of each of the distributions' URLs, by URL hash."""
+    urls = [u for d in dists for u in distribution_urls(d) if u]
+    if not urls:
+        return {}
+    hashes = [hashlib.sha256(u.encode()).hexdigest() for u in urls]
+    return dict(
+        db.session.execute(
+            db.select(LinkCheck.url_hash, LinkCheck.ok).where(LinkCheck.url_hash.in_(hashes))
+        ).all()
+    )
+
+
+def _findability(check: _Checks, resource: Resource) -> float:
+    return (
         check(30, bool(resource.keywords), "Agregue palabras clave.")
         + check(30, bool(resource.themes), "Asigne temas (categoría datos.gov.co, política MIPG).")
         # every resource is published with a spatial coverage (Bogotá D.C. unless another)
@@ -74,19 +81,25 @@ def score(resource: Resource) -> dict[str, Any]:
             "Indique la cobertura temporal.",
         )
     )
-    access = [_link_ok(distribution_urls(d)[0], checks) for d in dists]
+
+
+def _accessibility(check: _Checks, dists: list, links: dict[str, bool]) -> float:
+    access = [_link_ok(distribution_urls(d)[0], links) for d in dists]
     downloads = [distribution_urls(d)[1] for d in dists]
-    accessibility = (
+    return (
         check(50, _share(access), "Verifique que las direcciones de acceso respondan.")
         + check(20, _share([bool(u) for u in downloads]), "Agregue direcciones de descarga.")
         + check(
             30,
-            _share([_link_ok(u, checks) for u in downloads]),
+            _share([_link_ok(u, links) for u in downloads]),
             "Verifique que las descargas respondan.",
         )
     )
+
+
+def _interoperability(check: _Checks, resource: Resource, dists: list, vocab) -> float:
     formats = [vocab["file-types"].get(d.format) if d.format else None for d in dists]
-    interoperability = (
+    return (
         check(20, _share([bool(d.format) for d in dists]), "Indique el formato de cada archivo.")
         + check(10, _share([bool(d.media_type) for d in dists]), "Indique el tipo de medio.")
         + check(
@@ -110,11 +123,14 @@ def score(resource: Resource) -> dict[str, Any]:
             "Complete título y descripción (obligatorios en DCAT-AP).",
         )
     )
+
+
+def _reusability(check: _Checks, resource: Resource, vocab) -> float:
     licence_known = bool(resource.license and vocab["licences"].get(resource.license))
     rights_known = bool(
         resource.access_rights and vocab["access-rights"].get(resource.access_rights)
     )
-    reusability = (
+    return (
         check(20, bool(resource.license), "Indique la licencia.")
         + check(10, licence_known, "Use una licencia del vocabulario.")
         + check(10, bool(resource.access_rights), "Indique los derechos de acceso.")
@@ -126,7 +142,10 @@ def score(resource: Resource) -> dict[str, Any]:
         )
         + check(10, resource.publisher is not None, "Indique la entidad que publica.")
     )
-    contextuality = (
+
+
+def _contextuality(check: _Checks, resource: Resource, dists: list) -> float:
+    return (
         check(5, bool(resource.rights), "Describa los derechos de uso.")
         + check(
             5,
@@ -136,15 +155,22 @@ def score(resource: Resource) -> dict[str, Any]:
         + check(5, resource.issued is not None, "Indique la fecha de publicación.")
         + check(5, resource.modified is not None, "Indique la fecha de actualización.")
     )
+
+
+def score(resource: Resource) -> dict[str, Any]:
+    """{'total', 'band', 'dimensions': {name: points}, 'fixes': [Spanish hints]}."""
+    vocab = current_app.extensions["vocab"]
+    dists = list(resource.distributions)
+    check = _Checks()
     dimensions = {
-        "findability": round(findability),
-        "accessibility": round(accessibility),
-        "interoperability": round(interoperability),
-        "reusability": round(reusability),
-        "contextuality": round(contextuality),
+        "findability": round(_findability(check, resource)),
+        "accessibility": round(_accessibility(check, dists, _link_checks(dists))),
+        "interoperability": round(_interoperability(check, resource, dists, vocab)),
+        "reusability": round(_reusability(check, resource, vocab)),
+        "contextuality": round(_contextuality(check, resource, dists)),
     }
     total = sum(dimensions.values())
-    return {"total": total, "band": band(total), "dimensions": dimensions, "fixes": fixes}
+    return {"total": total, "band": band(total), "dimensions": dimensions, "fixes": check.fixes}
 
 
 def refresh_quality(resource: Resource) -> None:
