@@ -92,13 +92,8 @@ def organization_dict(publisher: Publisher, count: int | None = None) -> dict[st
     return data
 
 
-def package_dict(resource: Resource) -> dict[str, Any]:
-    vocab = current_app.extensions["vocab"]
-    licence = (
-        vocab["licences"].get(resource.license)
-        if resource.license and "licences" in vocab
-        else None
-    )
+def _groups(resource: Resource, vocab) -> list[dict[str, Any]]:
+    """The resource's datos.gov.co categories as CKAN groups."""
     groups = []
     for uri in resource.theme_uris:
         concept = vocab.concept(uri)
@@ -110,6 +105,11 @@ def package_dict(resource: Resource) -> dict[str, Any]:
                     "display_name": concept.label("es"),
                 }
             )
+    return groups
+
+
+def _resources(resource: Resource, vocab) -> list[dict[str, Any]]:
+    """The distributions as CKAN resources."""
     resources = []
     for position, dist in enumerate(resource.distributions):
         access, download = distribution_urls(dist)
@@ -132,6 +132,18 @@ def package_dict(resource: Resource) -> dict[str, Any]:
                 "url_type": "upload" if dist.file_key else None,
             }
         )
+    return resources
+
+
+def package_dict(resource: Resource) -> dict[str, Any]:
+    vocab = current_app.extensions["vocab"]
+    licence = (
+        vocab["licences"].get(resource.license)
+        if resource.license and "licences" in vocab
+        else None
+    )
+    groups = _groups(resource, vocab)
+    resources = _resources(resource, vocab)
     type_concept = vocab["resource-types"].get(resource.type)
     return {
         "id": resource.uuid,
