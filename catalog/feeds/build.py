@@ -52,6 +52,60 @@ def _catalog_newest() -> datetime:
     return _aware(newest) if newest else datetime.now(UTC).replace(microsecond=0)
 
 
+def _add_entry(fg, resource: Resource, vocab, changes: dict, summaries) -> list[dict[str, str]]:
+    """One resource as a feed entry; returns its links (Atom carries every enclosure)."""
+    links: list[dict[str, str]] = []
+    entry = fg.add_entry()
+    uri = urls.resource_uri(resource.slug)
+    entry.id(uri)
+    entry.guid(uri, permalink=False)
+    entry.title(clean(resource.title))
+    page = urls.resource_page(resource.slug)
+    entry.link(href=page, rel="alternate", type="text/html")
+    links.append({"href": page, "rel": "alternate", "type": "text/html"})
+    stored = (summaries or {}).get(resource.id)
+    summary = stored if stored else plain_summary(resource.description or "")
+    note = change_note(resource, changes.get(resource.id))
+    text = (note + " " if note else "") + (summary or clean(resource.title))
+    # Readers render RSS descriptions as HTML: send the plain text HTML-escaped (and say
+    # so in Atom), so text that looks like markup is shown, never interpreted.
+    entry.summary(html.escape(text, quote=False), type="html")
+    entry.published(_aware(resource.published_at or resource.created_at))
+    entry.updated(_aware(resource.updated_at))
+    entity = resource.publisher
+    author = {"name": clean(entity.name)}
+    if entity.email:
+        author["email"] = entity.email
+    entry.author(author)
+    type_concept = vocab["resource-types"].get(resource.type)
+    if type_concept is not None:
+        entry.category(
+            term=type_concept.uri,
+            label=type_concept.label("es"),
+            scheme=vocab["resource-types"].uri,
+        )
+    for theme in resource.themes:
+        concept = vocab.concept(theme.concept_uri)
+        if concept is not None:
+            entry.category(
+                term=concept.uri, label=concept.label("es"), scheme=vocab[concept.scheme].uri
+            )
+    for dist in resource.distributions:
+        _, download = distribution_urls(dist)
+        if download:
+            enclosure = {
+                "href": download,
+                "rel": "enclosure",
+                "type": dist.media_type or "application/octet-stream",
+                "length": str(dist.byte_size or 0),
+            }
+            links.append(enclosure)
+            if len([x for x in links if x["rel"] == "enclosure"]) == 1:
+                # RSS 2.0 carries one enclosure per item: the first document
+                entry.enclosure(url=download, length=enclosure["length"], type=enclosure["type"])
+    return links
+
+
 def build_feed(
     *,
     fmt: str,
@@ -84,58 +138,7 @@ def build_feed(
     entry_links: list[list[dict[str, str]]] = []
     # feedgen prepends entries: add oldest first so the document lists newest first
     for resource in reversed(resources):
-        links: list[dict[str, str]] = []
-        entry_links.insert(0, links)
-        entry = fg.add_entry()
-        uri = urls.resource_uri(resource.slug)
-        entry.id(uri)
-        entry.guid(uri, permalink=False)
-        entry.title(clean(resource.title))
-        page = urls.resource_page(resource.slug)
-        entry.link(href=page, rel="alternate", type="text/html")
-        links.append({"href": page, "rel": "alternate", "type": "text/html"})
-        stored = (summaries or {}).get(resource.id)
-        summary = stored if stored else plain_summary(resource.description or "")
-        note = change_note(resource, changes.get(resource.id))
-        text = (note + " " if note else "") + (summary or clean(resource.title))
-        # Readers render RSS descriptions as HTML: send the plain text HTML-escaped (and say
-        # so in Atom), so text that looks like markup is shown, never interpreted.
-        entry.summary(html.escape(text, quote=False), type="html")
-        entry.published(_aware(resource.published_at or resource.created_at))
-        entry.updated(_aware(resource.updated_at))
-        entity = resource.publisher
-        author = {"name": clean(entity.name)}
-        if entity.email:
-            author["email"] = entity.email
-        entry.author(author)
-        type_concept = vocab["resource-types"].get(resource.type)
-        if type_concept is not None:
-            entry.category(
-                term=type_concept.uri,
-                label=type_concept.label("es"),
-                scheme=vocab["resource-types"].uri,
-            )
-        for theme in resource.themes:
-            concept = vocab.concept(theme.concept_uri)
-            if concept is not None:
-                entry.category(
-                    term=concept.uri, label=concept.label("es"), scheme=vocab[concept.scheme].uri
-                )
-        for dist in resource.distributions:
-            _, download = distribution_urls(dist)
-            if download:
-                enclosure = {
-                    "href": download,
-                    "rel": "enclosure",
-                    "type": dist.media_type or "application/octet-stream",
-                    "length": str(dist.byte_size or 0),
-                }
-                links.append(enclosure)
-                if len([x for x in links if x["rel"] == "enclosure"]) == 1:
-                    # RSS 2.0 carries one enclosure per item: the first document
-                    entry.enclosure(
-                        url=download, length=enclosure["length"], type=enclosure["type"]
-                    )
+        entry_links.insert(0, _add_entry(fg, resource, vocab, changes, summaries))
     if fmt == "rss":
         return _rss_paging(fg.rss_str(pretty=False), first_url, next_url)
     return _atom_entry_links(fg.atom_str(pretty=False), entry_links)
