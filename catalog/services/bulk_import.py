@@ -25,6 +25,7 @@ from flask import current_app
 from ..errors import CatalogError, Invalid, NotFound
 from ..extensions import db
 from ..models import Publisher, Resource
+from ..schemas.registry import RESOURCE
 from ..schemas.resources import ResourceSchema, load
 from ..tabular import Sheet, TableError, csv_bytes, read_table, xlsx_bytes
 from ..text import fold
@@ -49,85 +50,20 @@ class Column:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("titulo", "title", "Título del recurso (3 a 300 caracteres).", required=True),
-    Column("tipo", "type", "Tipo de recurso.", vocab="resource-types", required=True),
-    Column("descripcion", "description", "Descripción; admite Markdown."),
-    Column("slug", "slug", "Dirección del recurso (opcional: si falta, sale del título)."),
-    Column("estado", "status", "«borrador» (por defecto) o «publicado»."),
-    Column(
-        "dependencia", "publisher", "Slug de la dependencia que publica (por defecto, la entidad)."
+    # the resource's own fields, as schemas/registry.py declares their columns
+    *(
+        Column(
+            spec.column,
+            spec.name,
+            spec.column_help,
+            vocab=spec.vocab,
+            is_list=spec.kind == "list",
+            is_date=spec.kind == "date",
+            required=spec.required,
+        )
+        for spec in RESOURCE
+        if spec.column
     ),
-    Column("responsable_produccion", "creator", "Slug de la entidad o dependencia que la produjo."),
-    Column("palabras_clave", "keywords", "Palabras clave separadas por «|».", is_list=True),
-    Column(
-        "temas",
-        "themes",
-        "Temas separados por «|»: URI o esquema/notación (datos-gov-co/…, mipg/…, eu-themes/…).",
-        is_list=True,
-    ),
-    Column("fecha_publicacion", "issued", "Fecha de publicación o generación.", is_date=True),
-    Column("fecha_actualizacion", "modified", "Fecha de la última actualización.", is_date=True),
-    Column(
-        "frecuencia", "accrual_periodicity", "Frecuencia de actualización.", vocab="frequencies"
-    ),
-    Column(
-        "fecha_revision", "review_on", "Próxima revisión, si no sigue la frecuencia.", is_date=True
-    ),
-    Column("cobertura_inicio", "temporal_start", "Inicio del periodo que cubre.", is_date=True),
-    Column("cobertura_fin", "temporal_end", "Fin del periodo que cubre.", is_date=True),
-    Column("cobertura_geografica", "spatial", "URI del lugar (por defecto, Bogotá)."),
-    Column("idiomas", "languages", "Idiomas separados por «|».", vocab="languages", is_list=True),
-    Column("licencia", "license", "Licencia.", vocab="licences"),
-    Column(
-        "derechos_acceso",
-        "access_rights",
-        "Pública, clasificada o reservada (Ley 1712).",
-        vocab="access-rights",
-    ),
-    Column("derechos", "rights", "Otras condiciones de uso."),
-    Column("conforme_a", "conforms_to", "URL del estándar o especificación que sigue."),
-    Column(
-        "fundamento_legal", "legal_basis", "Norma que obliga a producir o publicar la información."
-    ),
-    Column("version", "version_label", "Versión (p. ej. 2.0)."),
-    Column("notas_version", "version_notes", "Qué cambió en esta versión."),
-    Column(
-        "medio_soporte",
-        "support_medium",
-        "Medio de conservación o soporte (Ley 1712).",
-        vocab="support-media",
-    ),
-    Column(
-        "categoria_informacion",
-        "information_category",
-        "Categoría de información (Ley 1712).",
-        vocab="information-categories",
-    ),
-    Column(
-        "excepcion_causal",
-        "exception_ground",
-        "Clasificada o reservada: causal de la excepción (Ley 1712, arts. 18 y 19).",
-        vocab="exception-grounds",
-    ),
-    Column(
-        "excepcion_fundamento",
-        "exception_legal_basis",
-        "Clasificada o reservada: norma que establece la excepción.",
-    ),
-    Column(
-        "excepcion_alcance",
-        "exception_scope",
-        "Clasificada o reservada: total o parcial.",
-        vocab="exception-scopes",
-    ),
-    Column(
-        "excepcion_plazo",
-        "exception_until",
-        "Reservada: hasta cuándo (a lo sumo 15 años desde su generación).",
-        is_date=True,
-    ),
-    Column("contacto_nombre", "contact_name", "Nombre del punto de contacto (institucional)."),
-    Column("contacto_correo", "contact_email", "Correo institucional de contacto."),
     Column("norma_numero", "norm.number", "Normas: número."),
     Column("norma_fecha", "norm.date", "Normas: fecha de expedición.", is_date=True),
     Column("norma_emisor", "norm.issuer", "Normas: autoridad que la expidió."),

@@ -12,37 +12,11 @@ from ..errors import Invalid
 from ..models import Collaborator, Distribution, GoodPractice, Publisher, Resource
 from ..models import ResourceKeyword as Keyword
 from ..models import ResourceTheme as Theme
+from ..schemas.registry import RESOURCE
 from ..text import fold
 
-# field name → is it a date
-RESOURCE_FIELDS: dict[str, bool] = {
-    "title": False,
-    "description": False,
-    "type": False,
-    "issued": True,
-    "modified": True,
-    "accrual_periodicity": False,
-    "review_on": True,
-    "temporal_start": True,
-    "temporal_end": True,
-    "spatial": False,
-    "languages": False,
-    "license": False,
-    "access_rights": False,
-    "rights": False,
-    "conforms_to": False,
-    "legal_basis": False,
-    "version_label": False,
-    "version_notes": False,
-    "support_medium": False,
-    "information_category": False,
-    "exception_ground": False,
-    "exception_legal_basis": False,
-    "exception_scope": False,
-    "exception_until": True,
-    "contact_name": False,
-    "contact_email": False,
-}
+# field name → is it a date (the plain columns a revision copies; see schemas/registry.py)
+RESOURCE_FIELDS: dict[str, bool] = {s.name: s.kind == "date" for s in RESOURCE if s.stored}
 # API name inside "norm" → column
 NORM_FIELDS: dict[str, tuple[str, bool]] = {
     "number": ("norm_number", False),
@@ -349,41 +323,10 @@ def _diff_distributions(before: list[dict], after: list[dict]) -> dict[str, Any]
 
 
 FIELD_LABELS = {
-    "title": "título",
-    "description": "descripción",
-    "type": "tipo",
-    "publisher": "entidad",
-    "creator": "responsable de la producción",
-    "keywords": "palabras clave",
-    "themes": "temas",
-    "issued": "fecha de publicación",
-    "modified": "fecha de actualización",
-    "accrual_periodicity": "frecuencia de actualización",
-    "review_on": "fecha de revisión",
-    "temporal_start": "cobertura temporal",
-    "temporal_end": "cobertura temporal",
-    "spatial": "cobertura geográfica",
-    "languages": "idiomas",
-    "license": "licencia",
-    "access_rights": "derechos de acceso",
-    "rights": "derechos",
-    "conforms_to": "conforme a",
-    "legal_basis": "fundamento legal",
-    "version_label": "versión",
-    "version_notes": "notas de versión",
-    "support_medium": "medio de soporte",
-    "information_category": "categoría de información",
-    "exception_ground": "causal de la excepción",
-    "exception_legal_basis": "fundamento jurídico de la excepción",
-    "exception_scope": "alcance de la excepción",
-    "exception_until": "plazo de la excepción",
-    "contact_name": "contacto",
-    "contact_email": "correo de contacto",
+    **{spec.name: spec.label for spec in RESOURCE},
     "norm": "datos de la norma",
     "good_practice": "secciones de la buena práctica",
-    "status": "estado",
     "withdrawn_reason": "motivo de retiro",
-    "slug": "dirección",
 }
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from werkzeug.datastructures import MultiDict
 
 from ..models.good_practice import GOOD_PRACTICE_TYPES
+from ..schemas.registry import BY_NAME
 
 NORM_TYPE = "norma"
 
@@ -55,6 +56,16 @@ class Section:
         return self.types is None or resource_type in self.types
 
 
+def spec_field(name: str) -> Field:
+    """A resource field as the registry declares its form widget."""
+    spec = BY_NAME[name]
+    shown = spec.form
+    assert shown is not None, name
+    return Field(
+        name, shown.label, shown.widget, shown.scheme, shown.help, shown.required, shown.as_uri
+    )
+
+
 LINES_HELP = "Uno por línea."
 MD_HELP = "Admite Markdown: **negrita**, listas con guion, enlaces [texto](https://…)."
 GP = "good_practice."
@@ -64,117 +75,75 @@ COMMON = (
         "general",
         "Información básica",
         (
-            Field("title", "Título", required=True, help="Entre 3 y 300 caracteres."),
-            Field("type", "Tipo de recurso", "select", "resource-types", required=True),
-            Field("publisher", "Entidad o dependencia que publica", "publisher", required=True),
-            Field("description", "Descripción", "markdown", help=MD_HELP),
-            Field("keywords", "Palabras clave", "lines", help=LINES_HELP),
+            spec_field("title"),
+            spec_field("type"),
+            spec_field("publisher"),
+            spec_field("description"),
+            spec_field("keywords"),
         ),
     ),
     Section(
         "temas",
         "Temas",
-        (
-            Field(
-                "themes",
-                "Temas",
-                "multi",
-                ("datos-gov-co", "mipg", "eu-themes"),
-                as_uri=True,
-                help="Marque la categoría de datos.gov.co y la política de MIPG a las que aporta.",
-            ),
-        ),
+        (spec_field("themes"),),
     ),
     Section(
         "fechas",
         "Fechas, frecuencia y revisión",
         (
-            Field("issued", "Fecha de publicación", "date"),
-            Field("modified", "Fecha de la última actualización", "date"),
-            Field("accrual_periodicity", "Frecuencia de actualización", "select", "frequencies"),
-            Field(
-                "review_on",
-                "Próxima revisión",
-                "date",
-                help="Si la deja vacía se calcula con la frecuencia de actualización.",
-            ),
-            Field("temporal_start", "Cobertura temporal: desde", "date"),
-            Field("temporal_end", "Cobertura temporal: hasta", "date"),
+            spec_field("issued"),
+            spec_field("modified"),
+            spec_field("accrual_periodicity"),
+            spec_field("review_on"),
+            spec_field("temporal_start"),
+            spec_field("temporal_end"),
         ),
     ),
     Section(
         "uso",
         "Acceso, licencia y cobertura",
         (
-            Field("license", "Licencia", "select", "licences"),
-            Field("access_rights", "Derechos de acceso (Ley 1712)", "select", "access-rights"),
-            Field(
-                "exception_ground",
-                "Causal de la excepción (solo clasificada o reservada)",
-                "select",
-                "exception-grounds",
-                help="Artículo 18 de la Ley 1712 para información clasificada; artículo 19 para "
-                "reservada. Sale en el Índice de Información Clasificada y Reservada.",
-            ),
-            Field(
-                "exception_legal_basis",
-                "Fundamento jurídico de la excepción",
-                "textarea",
-                help="La norma o disposición que establece la excepción.",
-            ),
-            Field("exception_scope", "Excepción total o parcial", "select", "exception-scopes"),
-            Field(
-                "exception_until",
-                "Plazo de la clasificación o reserva",
-                "date",
-                help="Obligatorio para información reservada: a lo sumo 15 años desde su "
-                "generación (artículo 22). Vacío en información clasificada: sin plazo.",
-            ),
-            Field(
-                "information_category",
-                "Categoría de información (Ley 1712)",
-                "select",
-                "information-categories",
-                help="Columna «categoría» del Registro de Activos de Información.",
-            ),
-            Field("rights", "Otras condiciones de uso", "textarea"),
-            Field("languages", "Idiomas", "multi", "languages"),
-            Field(
-                "spatial",
-                "Cobertura geográfica (URI)",
-                "url",
-                help="Vacío significa Bogotá D.C.",
-            ),
-            Field("support_medium", "Medio de conservación o soporte", "select", "support-media"),
-            Field("conforms_to", "Conforme a (URL de la norma o estándar)", "url"),
-            Field("legal_basis", "Fundamento legal", "textarea"),
+            spec_field("license"),
+            spec_field("access_rights"),
+            spec_field("exception_ground"),
+            spec_field("exception_legal_basis"),
+            spec_field("exception_scope"),
+            spec_field("exception_until"),
+            spec_field("information_category"),
+            spec_field("rights"),
+            spec_field("languages"),
+            spec_field("spatial"),
+            spec_field("support_medium"),
+            spec_field("conforms_to"),
+            spec_field("legal_basis"),
         ),
     ),
     Section(
         "contacto",
         "Contacto y responsables",
         (
-            Field(
-                "contact_name",
-                "Nombre del punto de contacto",
-                help="Institucional (una dependencia o un buzón), no una persona.",
-            ),
-            Field("contact_email", "Correo institucional de contacto", "email"),
-            Field("creator", "Responsable de la producción (si es otra)", "publisher"),
-            Field("version_label", "Versión"),
-            Field("version_notes", "Notas de la versión", "textarea"),
+            spec_field("contact_name"),
+            spec_field("contact_email"),
+            spec_field("creator"),
+            spec_field("version_label"),
+            spec_field("version_notes"),
         ),
     ),
     Section(
         "norma",
         "Datos de la norma",
         (
-            Field("norm.number", "Número"),
-            Field("norm.date", "Fecha de expedición", "date"),
-            Field("norm.issuer", "Quién la expide"),
-            Field("norm.legal_status", "Estado de vigencia", "select", "legal-status"),
-            Field("norm.legal_status_note", "Nota sobre la vigencia", "textarea"),
-            Field("norm.superseded_by", "Sustituida por (URL)", "url"),
+            Field("norm.number", label="Número"),
+            Field("norm.date", label="Fecha de expedición", kind="date"),
+            Field("norm.issuer", label="Quién la expide"),
+            Field(
+                "norm.legal_status",
+                label="Estado de vigencia",
+                kind="select",
+                scheme="legal-status",
+            ),
+            Field("norm.legal_status_note", label="Nota sobre la vigencia", kind="textarea"),
+            Field("norm.superseded_by", label="Sustituida por (URL)", kind="url"),
         ),
         types=(NORM_TYPE,),
     ),
