@@ -26,6 +26,36 @@ def _concept(scheme: str, notation: str | None):
     return _vocab()[scheme].get(notation)
 
 
+def _themes(resource: Resource) -> list[str]:
+    """The themes as datos.gov.co names them."""
+    themes = []
+    for uri in resource.theme_uris:
+        concept = _vocab().concept(uri)
+        if concept is not None:
+            themes.append(str(concept.prop("datosGovCoLabel") or concept.label("es")))
+    return themes
+
+
+def _distribution(dist) -> dict[str, Any]:
+    """One distribution entry: a download with its media type, else the access URL."""
+    access, download = distribution_urls(dist)
+    item: dict[str, Any] = {"@type": "dcat:Distribution"}
+    if download:
+        item["downloadURL"] = download
+        if dist.media_type:
+            item["mediaType"] = dist.media_type
+    else:
+        item["accessURL"] = access
+    fmt = _concept("file-types", dist.format)
+    if fmt is not None:
+        item["format"] = fmt.label("es")
+    if dist.title:
+        item["title"] = dist.title
+    if dist.description:
+        item["description"] = markdown_to_text(dist.description)
+    return item
+
+
 def dataset_object(resource: Resource) -> dict[str, Any]:
     """One dataset entry of /data.json."""
     publisher = resource.publisher
@@ -73,33 +103,12 @@ def dataset_object(resource: Resource) -> dict[str, Any]:
         data["temporal"] = (
             f"{resource.temporal_start.isoformat()}/{resource.temporal_end.isoformat()}"
         )
-    themes = []
-    for uri in resource.theme_uris:
-        concept = _vocab().concept(uri)
-        if concept is not None:
-            themes.append(str(concept.prop("datosGovCoLabel") or concept.label("es")))
+    themes = _themes(resource)
     if themes:
         data["theme"] = themes
     if resource.conforms_to:
         data["conformsTo"] = resource.conforms_to
-    distributions = []
-    for dist in resource.distributions:
-        access, download = distribution_urls(dist)
-        item: dict[str, Any] = {"@type": "dcat:Distribution"}
-        if download:
-            item["downloadURL"] = download
-            if dist.media_type:
-                item["mediaType"] = dist.media_type
-        else:
-            item["accessURL"] = access
-        fmt = _concept("file-types", dist.format)
-        if fmt is not None:
-            item["format"] = fmt.label("es")
-        if dist.title:
-            item["title"] = dist.title
-        if dist.description:
-            item["description"] = markdown_to_text(dist.description)
-        distributions.append(item)
+    distributions = [_distribution(dist) for dist in resource.distributions]
     if distributions:
         data["distribution"] = distributions
     practice = good_practice_summary(resource)
