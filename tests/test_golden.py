@@ -30,6 +30,8 @@ DOCUMENTS = (
     "/data.json",
     "/api/3/action/package_search?rows=1000&sort=id%20asc",
     "/api/3/action/package_show?id=decreto-221-2023-mipg-distrito",
+    "/api/3/action/package_search?rows=0&facet.field="
+    '["organization","tags","groups","res_format","license_id"]',
     "/api/3/action/organization_list?all_fields=true",
     "/api/3/action/group_list?all_fields=true",
     "/api/3/action/tag_list",

@@ -329,6 +329,48 @@ def action_package_search(params):
     }
 
 
+def _facet_query(field: str, ids):
+    """(name, label, count) rows of one facet over the matching resources' ids."""
+    if field == "organization":
+        return (
+            db.select(Publisher.slug, Publisher.name, func.count())
+            .join(Resource, Resource.publisher_id == Publisher.id)
+            .where(Resource.id.in_(ids))
+            .group_by(Publisher.slug, Publisher.name)
+        )
+    elif field == "tags":
+        return (
+            db.select(ResourceKeyword.keyword, ResourceKeyword.keyword, func.count())
+            .where(ResourceKeyword.resource_id.in_(ids))
+            .group_by(ResourceKeyword.keyword)
+        )
+    elif field == "license_id":
+        return (
+            db.select(Resource.license, Resource.license, func.count())
+            .where(Resource.id.in_(ids))
+            .group_by(Resource.license)
+        )
+    elif field == "res_format":
+        return (
+            db.select(
+                Distribution.format,
+                Distribution.format,
+                func.count(func.distinct(Distribution.resource_id)),
+            )
+            .where(Distribution.resource_id.in_(ids))
+            .group_by(Distribution.format)
+        )
+    else:  # groups: datos.gov.co categories
+        return (
+            db.select(ResourceTheme.concept_uri, ResourceTheme.concept_uri, func.count())
+            .where(
+                ResourceTheme.resource_id.in_(ids),
+                ResourceTheme.scheme == "datos-gov-co",
+            )
+            .group_by(ResourceTheme.concept_uri)
+        )
+
+
 def _facets(stmt, params) -> dict[str, Any]:
     raw = params.get("facet.field") or "[]"
     try:
@@ -341,44 +383,7 @@ def _facets(stmt, params) -> dict[str, Any]:
     for field in fields:
         if field not in FACETS:
             raise ActionError(409, "Validation Error", f"facet.field: no admitido «{field}»")
-        if field == "organization":
-            q = (
-                db.select(Publisher.slug, Publisher.name, func.count())
-                .join(Resource, Resource.publisher_id == Publisher.id)
-                .where(Resource.id.in_(db.select(ids.c.id)))
-                .group_by(Publisher.slug, Publisher.name)
-            )
-        elif field == "tags":
-            q = (
-                db.select(ResourceKeyword.keyword, ResourceKeyword.keyword, func.count())
-                .where(ResourceKeyword.resource_id.in_(db.select(ids.c.id)))
-                .group_by(ResourceKeyword.keyword)
-            )
-        elif field == "license_id":
-            q = (
-                db.select(Resource.license, Resource.license, func.count())
-                .where(Resource.id.in_(db.select(ids.c.id)))
-                .group_by(Resource.license)
-            )
-        elif field == "res_format":
-            q = (
-                db.select(
-                    Distribution.format,
-                    Distribution.format,
-                    func.count(func.distinct(Distribution.resource_id)),
-                )
-                .where(Distribution.resource_id.in_(db.select(ids.c.id)))
-                .group_by(Distribution.format)
-            )
-        else:  # groups: datos.gov.co categories
-            q = (
-                db.select(ResourceTheme.concept_uri, ResourceTheme.concept_uri, func.count())
-                .where(
-                    ResourceTheme.resource_id.in_(db.select(ids.c.id)),
-                    ResourceTheme.scheme == "datos-gov-co",
-                )
-                .group_by(ResourceTheme.concept_uri)
-            )
+        q = _facet_query(field, db.select(ids.c.id))
         items = []
         for name, label, count in db.session.execute(q):
             if name is None:
