@@ -67,9 +67,6 @@ def _limit() -> int:
     return value
 
 
-encode_cursor = cursors.encode_id
-
-
 def decode_cursor(cursor: str | None) -> int:
     if not cursor:
         return 0
@@ -149,7 +146,7 @@ def list_resources():
     if has_more:
         args = {k: v for k, v in request.args.items() if k != "cursor"}
         next_url = url_for(
-            "api.list_resources", cursor=encode_cursor(rows[-1].id), _external=True, **args
+            "api.list_resources", cursor=cursors.encode_id(rows[-1].id), _external=True, **args
         )
     items = [resource_out(r, private=_private(r, actor)) for r in rows]
     return jsonify({"items": items, "next": next_url})

@@ -67,9 +67,6 @@ def by_keyword(word: str):
 # ------------------------------------------------------------------ paging (RFC 5005)
 
 
-encode_key = cursors.encode_key
-
-
 def decode_before(token: str | None) -> tuple[datetime, int] | None:
     if not token:
         return None

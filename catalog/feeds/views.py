@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from flask import Response, abort, current_app, request, url_for
 from sqlalchemy import or_
 
-from .. import urls
+from .. import cursors, urls
 from ..errors import NotFound
 from ..models import Resource
 from ..search.service import SearchParams, conditions_for, describe
@@ -22,7 +22,6 @@ from .query import (
     by_keyword,
     by_theme,
     decode_before,
-    encode_key,
     find_publisher,
     heads,
     latest_changes,
@@ -56,7 +55,7 @@ def _respond(query: FeedQuery, fmt: str) -> Response:
     next_url = None
     if more and found:
         _, _, stamp = found[-1]
-        next_url = feed_url(antes=encode_key(stamp, found[-1][0]))
+        next_url = feed_url(antes=cursors.encode_key(stamp, found[-1][0]))
     newest = max((stamp for _, _, stamp in found), default=None)
     signature = "|".join(
         [fmt, self_url, query.title, *(f"{i}:{v}:{t.isoformat()}" for i, v, t in found)]

@@ -33,9 +33,6 @@ def _cursor(value: str | None) -> int:
         raise BadRequest("El parámetro «after» no es un cursor válido.") from None
 
 
-_encode = cursors.encode_id
-
-
 def _page_size() -> int | None:
     raw = request.args.get("page_size")
     default = current_app.config["CATALOG_PAGE_SIZE"]
@@ -183,7 +180,7 @@ def _page_url(ext: str, kept: dict[str, str], size: int | None, after: int | Non
     if size is not None and size != current_app.config["CATALOG_PAGE_SIZE"]:
         params["page_size"] = str(size)
     if after:
-        params["after"] = _encode(after)
+        params["after"] = cursors.encode_id(after)
     return urls.absolute(url_for("harvest.catalog_rdf", ext=ext, **params))  # type: ignore
 
 
