@@ -75,6 +75,16 @@ def test_each_shared_node_is_stated_once_in_every_format(texts, dumps):
     agent = "http://catalogo.test/id/entidad/secretaria-general"
     assert sum(node.get("@id") == agent for node in nodes) == 1
     assert sum(line.startswith(f"<{agent}>") for line in texts["ttl"].splitlines()) == 1
+    # and every block, not only those the catalog header also states (concepts, media
+    # types…): no node description is repeated (a node two paths describe differently, such
+    # as a standard that is also a service's documentation, may have two)
+    import re
+    from collections import Counter
+
+    repeated = Counter(json.dumps(node, sort_keys=True) for node in nodes)
+    assert [n for n, times in repeated.items() if times > 1] == []
+    elements = re.findall(r"<rdf:Description .*?</rdf:Description>", texts["rdf"], re.S)
+    assert [e[:80] for e, times in Counter(elements).items() if times > 1] == []
 
 
 def test_dumps_shrink_to_their_distinct_content(texts, shared_demo):
