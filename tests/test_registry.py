@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from catalog.models import Resource
 from catalog.rdf import profile
-from catalog.schemas.registry import BY_NAME, RESOURCE
+from catalog.registry import BY_NAME, RESOURCE
 from catalog.services import bulk_import, snapshot
 from catalog.workspace import form
 
@@ -51,3 +51,41 @@ def test_the_dcat_profile_publishes_only_declared_public_fields():
     for prop in profile.DATASET:
         spec = BY_NAME[prop.field]
         assert spec.public and not spec.personal, prop.field
+
+
+def test_every_field_with_a_form_widget_is_in_the_form_once():
+    names = [
+        item.name
+        for section in form.COMMON
+        for item in section.items
+        if isinstance(item, form.Field) and "." not in item.name
+    ]
+    assert sorted(names) == sorted(s.name for s in RESOURCE if s.form)
+
+
+def test_the_api_schema_is_the_registry():
+    from catalog.schemas.resources import ResourceSchema
+
+    fields = ResourceSchema().fields
+    for spec in RESOURCE:
+        field = fields[spec.name]
+        assert field.required == spec.needed, spec.name
+        if spec.max_length and spec.api in ("text", "long"):
+            assert field.max_length == spec.max_length, spec.name
+
+
+def test_personal_parts_are_published_only_as_declared():
+    from types import SimpleNamespace
+
+    from catalog.registry import COLLABORATOR, public_parts
+
+    person = SimpleNamespace(
+        name="Ana", link_type="Contratista", phone="3001234567", email="a@b.co"
+    )
+    assert public_parts(COLLABORATOR, person, allowed=True) == {
+        "name": "Ana",
+        "link_type": "Contratista",
+        "email": "a@b.co",
+    }
+    assert public_parts(COLLABORATOR, person, allowed=False) == {"link_type": "Contratista"}
+    assert public_parts(COLLABORATOR, vars(person), allowed=True)["email"] == "a@b.co"

@@ -7,6 +7,7 @@ from typing import Any
 from flask import current_app, url_for
 from marshmallow import Schema, fields
 
+from ..registry import BY_NAME
 from ..schemas import fields as f
 from ..schemas.resources import (
     BenefitSchema,
@@ -88,12 +89,24 @@ def _field(field: fields.Field) -> dict[str, Any]:
     return out
 
 
+def _property(schema: type[Schema], name: str, field: fields.Field) -> dict[str, Any]:
+    """A property; a resource's own fields carry their name from the registry."""
+    out = _field(field)
+    spec = BY_NAME.get(name) if schema is ResourceSchema else None
+    if spec is not None:
+        label = spec.form.label if spec.form else spec.label.capitalize()
+        out = {"title": label, **out}
+    return out
+
+
 def _schema(schema: type[Schema]) -> dict[str, Any]:
     instance = schema()
     return {
         "type": "object",
         "additionalProperties": False,
-        "properties": {name: _field(field) for name, field in instance.fields.items()},
+        "properties": {
+            name: _property(schema, name, field) for name, field in instance.fields.items()
+        },
         "required": sorted(n for n, fl in instance.fields.items() if fl.required),
     }
 

@@ -10,6 +10,7 @@ from .. import urls
 from ..extensions import db
 from ..models import ApiToken, Publisher, Resource, Revision, User
 from ..rdf.mapping import distribution_urls
+from ..registry import COLLABORATOR, public_parts
 from ..services.snapshot import snapshot
 
 
@@ -63,12 +64,12 @@ def publisher_out(publisher: Publisher) -> dict[str, Any]:
 
 
 def public_collaborators(practice: dict[str, Any] | None) -> None:
-    """Ley 1581: a collaborator's phone is never public; name and e-mail only when the
-    publisher marked them public (the rest of the row is dropped)."""
+    """Ley 1581: only collaborators the publisher marked public, and of them only the parts
+    the registry declares public (catalog/registry.py: a phone never)."""
     if not practice or not practice.get("collaborators"):
         return
     practice["collaborators"] = [
-        {k: v for k, v in c.items() if k != "phone"}
+        {**public_parts(COLLABORATOR, c, allowed=True), "show_publicly": True}
         for c in practice["collaborators"]
         if c.get("show_publicly")
     ]

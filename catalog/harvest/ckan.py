@@ -6,6 +6,8 @@ Answers use CKAN's envelope {"help", "success", "result"} and CKAN's error shape
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from flask import current_app, jsonify, request
@@ -16,6 +18,7 @@ from ..extensions import db
 from ..markdown import markdown_to_text
 from ..models import PUBLISHED, Distribution, Publisher, Resource, ResourceKeyword, ResourceTheme
 from ..rdf.mapping import distribution_urls, good_practice_summary
+from ..registry import published
 from ..text import fold
 from . import bp, ckan_query
 
@@ -144,7 +147,6 @@ def package_dict(resource: Resource) -> dict[str, Any]:
     )
     groups = _groups(resource, vocab)
     resources = _resources(resource, vocab)
-    type_concept = vocab["resource-types"].get(resource.type)
     return {
         "id": resource.uuid,
         "name": resource.slug,
@@ -175,22 +177,39 @@ def package_dict(resource: Resource) -> dict[str, Any]:
         "num_tags": len(resource.keyword_list),
         "resources": resources,
         "num_resources": len(resources),
-        "extras": [  # an extra with no value is left out, as CKAN itself does
-            extra
-            for extra in [
-                {"key": "uri", "value": urls.resource_uri(resource.slug)},
-                {"key": "dcat_type", "value": type_concept.uri if type_concept else resource.type},
-                {"key": "issued", "value": resource.issued.isoformat() if resource.issued else ""},
-                {
-                    "key": "modified",
-                    "value": (resource.modified or resource.updated_at.date()).isoformat(),
-                },
-                {"key": "frequency", "value": resource.accrual_periodicity or ""},
-                *_good_practice_extras(resource),
-            ]
-            if extra["value"]
+        "extras": [
+            {"key": "uri", "value": urls.resource_uri(resource.slug)},
+            *_extras(resource, vocab),
+            *_good_practice_extras(resource),
         ],
     }
+
+
+# how a registry field becomes its CKAN extra, where that is more than the stored value
+EXTRA_VALUE: dict[str, Callable[[Resource, Any], str | None]] = {
+    "type": lambda r, vocab: c.uri if (c := vocab["resource-types"].get(r.type)) else r.type,
+    "modified": lambda r, vocab: (r.modified or r.updated_at.date()).isoformat(),
+}
+
+
+def _extra_text(value: Any) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _extras(resource: Resource, vocab) -> list[dict[str, str]]:
+    """The registry's fields that name a CKAN extra (CKAN's core keys are fixed, so a new
+    field becomes an extra); an extra with no value is left out, as CKAN itself does."""
+    extras = []
+    for spec in published("ckan_extra"):
+        convert = EXTRA_VALUE.get(spec.name)
+        value = convert(resource, vocab) if convert else getattr(resource, spec.name)
+        if value not in (None, "", []):
+            extras.append({"key": spec.ckan_extra or spec.name, "value": _extra_text(value)})
+    return extras
 
 
 def _good_practice_extras(resource: Resource) -> list[dict[str, str]]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from flask import current_app
@@ -11,6 +13,7 @@ from ..markdown import markdown_to_text
 from ..models import Resource
 from ..rdf.mapping import BOGOTA, distribution_urls, good_practice_summary
 from ..rdf.namespaces import CGP
+from ..registry import Spec, published
 
 BOGOTA_NAME = "Bogotá D.C., Colombia"
 ACCESS_LEVEL = {"publica": "public", "clasificada": "restricted public", "reservada": "non-public"}
@@ -56,65 +59,114 @@ def _distribution(dist) -> dict[str, Any]:
     return item
 
 
-def dataset_object(resource: Resource) -> dict[str, Any]:
-    """One dataset entry of /data.json."""
+def _email(resource: Resource) -> str | None:
     publisher = resource.publisher
     email = resource.contact_email or publisher.email or publisher.entity.email
+    return f"mailto:{email}" if email else None
+
+
+def _languages(resource: Resource) -> list[str]:
+    return [
+        "es-CO" if code == "spa" else str(c.prop("bcp47"))
+        for code in (resource.languages or [])
+        if (c := _concept("languages", code)) is not None and c.prop("bcp47")
+    ]
+
+
+def _spatial(resource: Resource) -> str:
+    """The place the resource covers (a GeoNames URI); the district when it names none, as
+    the RDF says (dct:spatial defaults to Bogotá there too)."""
+    return resource.spatial if resource.spatial and resource.spatial != BOGOTA else BOGOTA_NAME
+
+
+def _licence(resource: Resource) -> str | None:
+    licence = _concept("licences", resource.license)
+    return str(licence.prop("licenceDocument") or licence.uri) if licence is not None else None
+
+
+def _frequency(resource: Resource) -> str | None:
+    frequency = _concept("frequencies", resource.accrual_periodicity)
+    value = frequency.prop("dcatUsPeriodicity") if frequency is not None else None
+    return str(value) if value else None
+
+
+def _temporal(resource: Resource) -> str | None:
+    if resource.temporal_start and resource.temporal_end:
+        return f"{resource.temporal_start.isoformat()}/{resource.temporal_end.isoformat()}"
+    return None
+
+
+def _rights(resource: Resource) -> str | None:
+    rights = resource.rights or _exception_rights(resource)
+    return rights[:255] if rights else None
+
+
+# how a registry field becomes its DCAT-US value, where that is more than the stored value
+# (catalog/registry.py gives the key); a field not listed here is published as stored
+CONVERT: dict[str, Callable[[Resource], Any]] = {
+    "description": lambda r: markdown_to_text(r.description) or r.title,
+    "keywords": lambda r: r.keyword_list or _subject_words(r),
+    "themes": lambda r: _themes(r),
+    "modified": lambda r: (r.modified or r.updated_at.date()).isoformat(),
+    "accrual_periodicity": _frequency,
+    "temporal_start": _temporal,
+    "temporal_end": lambda r: None,  # both ends are one `temporal` interval
+    "spatial": _spatial,
+    "languages": _languages,
+    "license": _licence,
+    "access_rights": lambda r: ACCESS_LEVEL.get(r.access_rights or "publica", "public"),
+    "rights": _rights,
+    "contact_name": lambda r: r.contact_name or r.publisher.name,
+    "contact_email": _email,
+}
+
+# DCAT-US's order of a dataset's keys (the golden record keeps it); others come last
+ORDER = (
+    "@type identifier title description keyword modified publisher contactPoint accessLevel "
+    "landingPage language spatial license rights issued accrualPeriodicity temporal theme "
+    "conformsTo distribution goodPractice"
+).split()
+NESTED_TYPES = {"contactPoint": "vcard:Contact"}
+
+
+def _as_stored(resource: Resource, spec: Spec) -> Any:
+    value = getattr(resource, spec.name)
+    if isinstance(value, date):
+        return value.isoformat()
+    if spec.vocab and isinstance(value, str):
+        concept = _concept(spec.vocab, value)
+        return concept.label("es") if concept is not None else value
+    return value
+
+
+def dataset_object(resource: Resource) -> dict[str, Any]:
+    """One dataset entry of /data.json: the registry's fields that name a DCAT-US key, and
+    what DCAT-US asks of every dataset."""
     data: dict[str, Any] = {
         "@type": "dcat:Dataset",
         "identifier": urls.resource_uri(resource.slug),
-        "title": resource.title,
-        "description": markdown_to_text(resource.description) or resource.title,
-        "keyword": resource.keyword_list or _subject_words(resource),
-        "modified": (resource.modified or resource.updated_at.date()).isoformat(),
-        "publisher": _organization(publisher),
-        "contactPoint": {
-            "@type": "vcard:Contact",
-            "fn": resource.contact_name or publisher.name,
-            **({"hasEmail": f"mailto:{email}"} if email else {}),
-        },
-        "accessLevel": ACCESS_LEVEL.get(resource.access_rights or "publica", "public"),
+        "publisher": _organization(resource.publisher),
         "landingPage": urls.resource_page(resource.slug),
-        "language": [
-            "es-CO" if code == "spa" else str(c.prop("bcp47"))
-            for code in (resource.languages or [])
-            if (c := _concept("languages", code)) is not None and c.prop("bcp47")
-        ],
     }
-    # the place the resource covers (a GeoNames URI); the district when it names none, as
-    # the RDF says (dct:spatial defaults to Bogotá there too)
-    data["spatial"] = (
-        resource.spatial if resource.spatial and resource.spatial != BOGOTA else BOGOTA_NAME
-    )
-    if not data["language"]:
-        del data["language"]
-    licence = _concept("licences", resource.license)
-    if licence is not None:
-        data["license"] = str(licence.prop("licenceDocument") or licence.uri)
-    rights = resource.rights or _exception_rights(resource)
-    if rights:
-        data["rights"] = rights[:255]
-    if resource.issued:
-        data["issued"] = resource.issued.isoformat()
-    frequency = _concept("frequencies", resource.accrual_periodicity)
-    if frequency is not None and frequency.prop("dcatUsPeriodicity"):
-        data["accrualPeriodicity"] = str(frequency.prop("dcatUsPeriodicity"))
-    if resource.temporal_start and resource.temporal_end:
-        data["temporal"] = (
-            f"{resource.temporal_start.isoformat()}/{resource.temporal_end.isoformat()}"
-        )
-    themes = _themes(resource)
-    if themes:
-        data["theme"] = themes
-    if resource.conforms_to:
-        data["conformsTo"] = resource.conforms_to
+    for spec in published("datajson"):
+        convert = CONVERT.get(spec.name)
+        value = convert(resource) if convert else _as_stored(resource, spec)
+        if value in (None, "", []):
+            continue
+        key, _, inner = (spec.datajson or "").partition(".")
+        if inner:
+            data.setdefault(key, {"@type": NESTED_TYPES[key]} if key in NESTED_TYPES else {})
+            data[key][inner] = value
+        else:
+            data[key] = value
     distributions = [_distribution(dist) for dist in resource.distributions]
     if distributions:
         data["distribution"] = distributions
     practice = good_practice_summary(resource)
     if practice:  # an extension of DCAT-US (its schema allows more properties)
         data["goodPractice"] = {"@context": {"@vocab": str(CGP)}, **practice}
-    return data
+    rank = {key: n for n, key in enumerate(ORDER)}
+    return {key: data[key] for key in sorted(data, key=lambda k: rank.get(k, len(ORDER)))}
 
 
 def _subject_words(resource: Resource) -> list[str]:

@@ -6,10 +6,20 @@ import uuid
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..registry import RESOURCE as FIELDS
 from .types import JSONType, UTCDateTime, utcnow
 
 if TYPE_CHECKING:
@@ -142,6 +152,20 @@ class Resource(db.Model):
 
     def __repr__(self) -> str:
         return f"<Resource {self.slug}>"
+
+
+def _registry_columns() -> None:
+    """Columns of fields the registry declares with `sql` (a field added there and in a
+    migration, without a line here)."""
+    kinds = {"text": Text, "date": Date}
+    for spec in FIELDS:
+        if spec.sql and spec.name not in Resource.__table__.columns:
+            kind, _, size = spec.sql.partition(":")
+            column_type = String(int(size)) if kind == "string" else kinds[kind]
+            setattr(Resource, spec.name, mapped_column(spec.name, column_type, nullable=True))
+
+
+_registry_columns()
 
 
 class ResourceKeyword(db.Model):

@@ -19,6 +19,7 @@ from .. import urls
 from ..models import Distribution, GoodPractice, Publisher, Resource
 from ..models.good_practice import GOOD_PRACTICE_TYPES
 from ..models.resources import DEFAULT_LICENCE
+from ..registry import BY_NAME, COLLABORATOR, public_parts
 from ..text import strip_unsafe
 from ..vocab import Concept, Vocabularies
 from . import profile
@@ -128,6 +129,9 @@ def _filled(values: list[str] | None) -> list[str]:
     return [v for v in values or [] if v and v.strip()]
 
 
+PERSON_KEYS = {"name": "name", "link_type": "linkType", "email": "email"}  # summary keys
+
+
 def good_practice_summary(resource: Resource) -> dict[str, object]:
     """The good-practice form as plain values keyed by the vocabulary's term names (data.json
     properties, CKAN extras `cgp:<name>`): the same fields and personal-data rules as the RDF."""
@@ -148,15 +152,12 @@ def good_practice_summary(resource: Resource) -> dict[str, object]:
             for b in practice.benefits or []
             if (b or {}).get("benefit")
         ],
-        # Ley 1581: only the people the publisher marked public; never a phone
+        # Ley 1581: only the people the publisher marked public, only their public parts
         "contributor": [
-            {
-                "name": c.name,
-                **({"linkType": c.link_type} if c.link_type else {}),
-                **({"email": c.email} if c.email else {}),
-            }
+            {PERSON_KEYS[k]: v for k, v in parts.items() if v}
             for c in practice.collaborators
             if c.show_publicly and c.name
+            for parts in [public_parts(COLLABORATOR, c, allowed=True)]
         ],
     }
     return {
@@ -256,17 +257,20 @@ class DcatMapper:
             g.add((s, DCT.contributor, team))
             g.add((team, RDF.type, FOAF.Group))
             g.add((team, FOAF.name, _lit(practice.team)))
-        for n, person in enumerate(
-            (c for c in practice.collaborators if c.show_publicly and c.name), 1
-        ):
+        people = [
+            public_parts(COLLABORATOR, c, allowed=True)
+            for c in practice.collaborators
+            if c.show_publicly and c.name
+        ]
+        for n, person in enumerate(people, 1):
             node = URIRef(f"{s}#colaborador-{n}")
             g.add((s, DCT.contributor, node))
             g.add((node, RDF.type, FOAF.Person))
-            g.add((node, FOAF.name, Literal(strip_unsafe(person.name))))
-            if person.email:
-                g.add((node, FOAF.mbox, URIRef(f"mailto:{person.email}")))
-            if person.link_type:
-                g.add((node, CGP.linkType, _lit(person.link_type)))
+            g.add((node, FOAF.name, Literal(strip_unsafe(person["name"]))))
+            if person.get("email"):
+                g.add((node, FOAF.mbox, URIRef(f"mailto:{person['email']}")))
+            if person.get("link_type"):
+                g.add((node, CGP.linkType, _lit(person["link_type"])))
 
     def _norm(self, g: Graph, s: URIRef, resource: Resource, refs: References) -> None:
         if resource.type != "norma":
@@ -565,7 +569,7 @@ CATALOG_DESCRIPTION_EN = (
     "good practices, lessons learned and datasets on public management published by the "
     "entities of Bogotá's district government."
 )
-THEME_SCHEMES = ("datos-gov-co", "mipg", "eu-themes")
+THEME_SCHEMES = BY_NAME["themes"].schemes
 
 
 def distribution_urls(dist: Distribution) -> tuple[str, str | None]:

@@ -1,6 +1,7 @@
 """The DCAT-AP profile of a resource's own fields, declared once and read both ways.
 
-Each `Prop` says which record field goes to which property path of the dataset node, as what
+The registry (catalog/registry.py) gives each field's property path and term kind; here each
+becomes a `Prop`: which record field goes to which property path of the dataset node, as what
 kind of RDF term. `write` publishes a record through these declarations (the mapping calls it
 for the fields listed here); `read` takes a published description back into record fields —
 what harvest-in and `catalog import` use — so publishing and reading cannot drift apart.
@@ -28,6 +29,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from ..models.good_practice import GOOD_PRACTICE_TYPES
+from ..registry import Spec, published
 from ..text import strip_unsafe
 from ..vocab import Vocabularies
 from .namespaces import ADMS, CGP, DCAT, DCT, RDF, RDFS, XSD
@@ -39,7 +41,6 @@ class Prop:
     path: tuple[URIRef, ...]
     kind: str
     node: tuple[str, URIRef] | None = None  # (hash suffix, class) of an intermediate node
-    # what is published when it differs from the stored field (a fallback, a derived value)
     publish: Callable[[Any], Any] | None = None
 
     def value(self, record: Any) -> Any:
@@ -57,32 +58,37 @@ def _temporal_start(resource: Any) -> date | None:
 
 
 BOGOTA = "https://sws.geonames.org/3688689/"  # GeoNames: Bogotá D.C., the default place
-PERIOD = ("periodo", DCT.PeriodOfTime)
-RIGHTS = ("derechos", DCT.RightsStatement)
+PREFIXES: dict[str, Any] = {"dct": DCT, "dcat": DCAT, "rdfs": RDFS, "adms": ADMS, "cgp": CGP}
+# the resource's own nodes a two-step path goes through, by its first property
+NODES = {DCT.temporal: ("periodo", DCT.PeriodOfTime), DCT.rights: ("derechos", DCT.RightsStatement)}
+# what is published when it differs from the stored field (a fallback, a derived value)
+PUBLISH: dict[str, Callable[[Any], Any]] = {
+    "description": lambda r: r.description or r.title,
+    "keywords": lambda r: r.keyword_list,
+    "languages": lambda r: r.languages or [],
+    "temporal_start": _temporal_start,
+    "spatial": lambda r: r.spatial or BOGOTA,
+}
 
-DATASET: tuple[Prop, ...] = (
-    Prop("title", (DCT.title,), "text"),
-    Prop(
-        "description",
-        (DCT.description,),
-        "text",
-        publish=lambda r: r.description or r.title,
-    ),
-    Prop("type", (DCT.type,), "concept:resource-types"),
-    Prop("keywords", (DCAT.keyword,), "texts", publish=lambda r: r.keyword_list),
-    Prop("issued", (DCT.issued,), "date"),
-    Prop("accrual_periodicity", (DCT.accrualPeriodicity,), "concept:frequencies"),
-    Prop("languages", (DCT.language,), "concepts:languages", publish=lambda r: r.languages or []),
-    Prop("access_rights", (DCT.accessRights,), "concept:access-rights"),
-    Prop("temporal_start", (DCT.temporal, DCAT.startDate), "date", PERIOD, _temporal_start),
-    Prop("temporal_end", (DCT.temporal, DCAT.endDate), "date", PERIOD),
-    Prop("rights", (DCT.rights, RDFS.label), "text", RIGHTS),
-    Prop("spatial", (DCT.spatial,), "iri", publish=lambda r: r.spatial or BOGOTA),
-    Prop("conforms_to", (DCT.conformsTo,), "iri"),
-    Prop("version_label", (DCAT.version,), "plain"),
-    Prop("version_notes", (ADMS.versionNotes,), "text"),
-    Prop("legal_basis", (CGP.legalBasis,), "text"),
-)
+
+def _curie(text: str) -> URIRef:
+    prefix, local = text.split(":", 1)
+    return PREFIXES[prefix][local]
+
+
+def prop(spec: Spec) -> Prop:
+    """The `Prop` of a registry entry's DCAT declaration."""
+    assert spec.dcat is not None
+    path_text, kind = spec.dcat
+    path = tuple(_curie(step) for step in path_text.split("/"))
+    if kind in ("concept", "concepts"):
+        kind = f"{kind}:{spec.vocab}"
+    node = NODES[path[0]] if len(path) > 1 else None
+    return Prop(spec.name, path, kind, node, PUBLISH.get(spec.name))
+
+
+# the dataset's own fields, in the registry's order (catalog/registry.py declares each)
+DATASET: tuple[Prop, ...] = tuple(prop(spec) for spec in published("dcat"))
 
 
 def _scheme(kind: str) -> str:

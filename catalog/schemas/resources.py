@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 from marshmallow import RAISE, Schema, ValidationError, pre_load, validates_schema
+from marshmallow.fields import Field
+from marshmallow.schema import SchemaMeta
 
 from ..errors import Invalid, flatten_messages
 from ..models import DRAFT, PUBLISHED
+from ..registry import RESOURCE, Spec
 from . import access_exceptions
 from . import fields as f
-
-THEME_SCHEMES = ("datos-gov-co", "mipg", "eu-themes")
 
 
 class StrictSchema(Schema):
@@ -116,45 +117,36 @@ def _MEDIA_TYPE(value: str) -> bool:  # noqa: N802
 _MEDIA_RE = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9][a-z0-9!#$&^_.+-]*")
 
 
-class ResourceSchema(StrictSchema):
-    """A resource as publishers send it. `partial=True` loads PATCH bodies."""
+def api_field(spec: Spec) -> Field:
+    """The marshmallow field of a registry entry (catalog/registry.py)."""
+    optional: dict[str, Any] = {"allow_none": True} if spec.nullable and not spec.needed else {}
+    if spec.needed:
+        optional["required"] = True
+    kind = spec.api
+    if kind == "texts":
+        item = f.Text(max_length=spec.max_length or 300, min_length=1)
+        return f.List(item, max_items=spec.max_items)
+    if kind == "concepts":
+        schemes = spec.schemes or ((spec.vocab,) if spec.vocab else ())
+        return f.List(f.Concept(*schemes, as_uri=bool(spec.schemes)), max_items=spec.max_items)
+    if kind == "concept":
+        return f.Concept(spec.vocab or "", **optional)
+    if kind == "text":
+        return f.Text(max_length=spec.max_length or 300, min_length=spec.min_length, **optional)
+    if kind == "long":
+        return f.LongText(max_length=spec.max_length or 20000, **optional)
+    simple: dict[str, type[Field]] = {
+        "date": f.Date,
+        "url": f.Url,
+        "email": f.Email,
+        "slug": f.Slug,
+    }
+    return simple[kind](**optional)
 
-    slug = f.Slug()
-    status = f.Text(max_length=16)
-    title = f.Text(max_length=300, min_length=3, required=True)
-    description = f.LongText(allow_none=True)
-    type = f.Concept("resource-types", required=True)
-    publisher = f.Slug(required=True)
-    creator = f.Slug(allow_none=True)
-    keywords = f.List(f.Text(max_length=100, min_length=1), max_items=50)
-    themes = f.List(f.Concept(*THEME_SCHEMES, as_uri=True), max_items=30)
-    issued = f.Date(allow_none=True)
-    modified = f.Date(allow_none=True)
-    accrual_periodicity = f.Concept("frequencies", allow_none=True)
-    review_on = f.Date(allow_none=True)
-    temporal_start = f.Date(allow_none=True)
-    temporal_end = f.Date(allow_none=True)
-    spatial = f.Url(allow_none=True)
-    languages = f.List(f.Concept("languages"), max_items=20)
-    license = f.Concept("licences", allow_none=True)
-    access_rights = f.Concept("access-rights", allow_none=True)
-    rights = f.LongText(max_length=5000, allow_none=True)
-    conforms_to = f.Url(allow_none=True)
-    legal_basis = f.LongText(max_length=5000, allow_none=True)
-    version_label = f.Text(max_length=60, allow_none=True)
-    version_notes = f.LongText(max_length=5000, allow_none=True)
-    support_medium = f.Concept("support-media", allow_none=True)
-    information_category = f.Concept("information-categories", allow_none=True)
-    exception_ground = f.Concept("exception-grounds", allow_none=True)
-    exception_legal_basis = f.LongText(max_length=2000, allow_none=True)
-    exception_scope = f.Concept("exception-scopes", allow_none=True)
-    exception_until = f.Date(allow_none=True)
-    contact_name = f.Text(max_length=200, allow_none=True)
-    contact_email = f.Email(allow_none=True)
-    norm = f.Nested(NormSchema, allow_none=True)
-    good_practice = f.Nested(GoodPracticeSchema, allow_none=True)
-    distributions = f.List(f.Nested(DistributionSchema), max_items=50)
-    withdrawn_reason = f.LongText(max_length=2000, allow_none=True)
+
+class _ResourceRules(StrictSchema):
+    """A resource as publishers send it (`partial=True` loads PATCH bodies): the registry's
+    fields and its nested parts (`ResourceSchema` below), and the rules across fields."""
 
     @pre_load
     def _object(self, data: Any, **_: Any) -> Any:
@@ -177,6 +169,23 @@ class ResourceSchema(StrictSchema):
             errors.update(access_exceptions.problems(data))
         if errors:
             raise ValidationError(errors)
+
+
+ResourceSchema = cast(
+    type[StrictSchema],
+    SchemaMeta(
+        "ResourceSchema",
+        (_ResourceRules,),
+        {spec.name: api_field(spec) for spec in RESOURCE}
+        | {
+            "norm": f.Nested(NormSchema, allow_none=True),
+            "good_practice": f.Nested(GoodPracticeSchema, allow_none=True),
+            "distributions": f.List(f.Nested(DistributionSchema), max_items=50),
+            "withdrawn_reason": f.LongText(max_length=2000, allow_none=True),
+            "__doc__": _ResourceRules.__doc__,
+        },
+    ),
+)
 
 
 def load(schema: Schema, payload: Any, *, partial: bool = False) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from flask import current_app
 from ..errors import CatalogError, Invalid, NotFound
 from ..extensions import db
 from ..models import Publisher, Resource
-from ..schemas.registry import RESOURCE
+from ..registry import RESOURCE
 from ..schemas.resources import ResourceSchema, load
 from ..tabular import Sheet, TableError, csv_bytes, read_table, xlsx_bytes
 from ..text import fold
@@ -50,7 +50,7 @@ class Column:
 
 
 COLUMNS: tuple[Column, ...] = (
-    # the resource's own fields, as schemas/registry.py declares their columns
+    # the resource's own fields, as catalog/registry.py declares their columns
     *(
         Column(
             spec.column,

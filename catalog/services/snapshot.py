@@ -12,10 +12,10 @@ from ..errors import Invalid
 from ..models import Collaborator, Distribution, GoodPractice, Publisher, Resource
 from ..models import ResourceKeyword as Keyword
 from ..models import ResourceTheme as Theme
-from ..schemas.registry import RESOURCE
+from ..registry import COLLABORATOR, RESOURCE
 from ..text import fold
 
-# field name → is it a date (the plain columns a revision copies; see schemas/registry.py)
+# field name → is it a date (the plain columns a revision copies; see catalog/registry.py)
 RESOURCE_FIELDS: dict[str, bool] = {s.name: s.kind == "date" for s in RESOURCE if s.stored}
 # API name inside "norm" → column
 NORM_FIELDS: dict[str, tuple[str, bool]] = {
@@ -52,7 +52,7 @@ GOOD_PRACTICE_FIELDS: dict[str, bool] = {
     "elements_to_keep": False,
     "conclusions": False,
 }
-COLLABORATOR_FIELDS = ("name", "link_type", "phone", "email", "show_publicly")
+COLLABORATOR_FIELDS = (*(part.name for part in COLLABORATOR), "show_publicly")
 DISTRIBUTION_FIELDS = (
     "title",
     "description",

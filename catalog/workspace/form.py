@@ -15,7 +15,7 @@ from typing import Any
 from werkzeug.datastructures import MultiDict
 
 from ..models.good_practice import GOOD_PRACTICE_TYPES
-from ..schemas.registry import BY_NAME
+from ..registry import BY_NAME, RESOURCE
 
 NORM_TYPE = "norma"
 
@@ -66,6 +66,48 @@ def spec_field(name: str) -> Field:
     )
 
 
+# the order of the resource's own fields in each section; a field the registry adds to a section
+# (`Form.section`) without a place here comes at the end of its section
+LAYOUT = {
+    "general": ("title", "type", "publisher", "description", "keywords"),
+    "temas": ("themes",),
+    "fechas": (
+        "issued",
+        "modified",
+        "accrual_periodicity",
+        "review_on",
+        "temporal_start",
+        "temporal_end",
+    ),
+    "uso": (
+        "license",
+        "access_rights",
+        "exception_ground",
+        "exception_legal_basis",
+        "exception_scope",
+        "exception_until",
+        "information_category",
+        "rights",
+        "languages",
+        "spatial",
+        "support_medium",
+        "conforms_to",
+        "legal_basis",
+    ),
+    "contacto": ("contact_name", "contact_email", "creator", "version_label", "version_notes"),
+}
+
+
+def _fields(section: str) -> tuple[Field, ...]:
+    placed = {name for names in LAYOUT.values() for name in names}
+    added = [
+        spec.name
+        for spec in RESOURCE
+        if spec.form and spec.form.section == section and spec.name not in placed
+    ]
+    return tuple(spec_field(name) for name in (*LAYOUT[section], *added))
+
+
 LINES_HELP = "Uno por línea."
 MD_HELP = "Admite Markdown: **negrita**, listas con guion, enlaces [texto](https://…)."
 GP = "good_practice."
@@ -74,60 +116,27 @@ COMMON = (
     Section(
         "general",
         "Información básica",
-        (
-            spec_field("title"),
-            spec_field("type"),
-            spec_field("publisher"),
-            spec_field("description"),
-            spec_field("keywords"),
-        ),
+        _fields("general"),
     ),
     Section(
         "temas",
         "Temas",
-        (spec_field("themes"),),
+        _fields("temas"),
     ),
     Section(
         "fechas",
         "Fechas, frecuencia y revisión",
-        (
-            spec_field("issued"),
-            spec_field("modified"),
-            spec_field("accrual_periodicity"),
-            spec_field("review_on"),
-            spec_field("temporal_start"),
-            spec_field("temporal_end"),
-        ),
+        _fields("fechas"),
     ),
     Section(
         "uso",
         "Acceso, licencia y cobertura",
-        (
-            spec_field("license"),
-            spec_field("access_rights"),
-            spec_field("exception_ground"),
-            spec_field("exception_legal_basis"),
-            spec_field("exception_scope"),
-            spec_field("exception_until"),
-            spec_field("information_category"),
-            spec_field("rights"),
-            spec_field("languages"),
-            spec_field("spatial"),
-            spec_field("support_medium"),
-            spec_field("conforms_to"),
-            spec_field("legal_basis"),
-        ),
+        _fields("uso"),
     ),
     Section(
         "contacto",
         "Contacto y responsables",
-        (
-            spec_field("contact_name"),
-            spec_field("contact_email"),
-            spec_field("creator"),
-            spec_field("version_label"),
-            spec_field("version_notes"),
-        ),
+        _fields("contacto"),
     ),
     Section(
         "norma",
