@@ -58,6 +58,7 @@ def simple_approach(app, subset: int) -> dict[str, tuple[float, float]]:
     and serialise it."""
     from catalog.extensions import db
     from catalog.models import Resource
+    from catalog.rdf.catalog_node import add_catalog
     from catalog.rdf.formats import serialize
     from catalog.rdf.mapping import DcatMapper, resources_to_graph
     from catalog.rdf.namespaces import new_graph
@@ -77,7 +78,7 @@ def simple_approach(app, subset: int) -> dict[str, tuple[float, float]]:
                 .all()
             )
             g = resources_to_graph(rows, new_graph())
-            DcatMapper().add_catalog(g, modified=None)
+            add_catalog(DcatMapper(), g, modified=None)
             serialize(g, ext)
             db.session.expunge_all()
 

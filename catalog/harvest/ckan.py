@@ -17,7 +17,8 @@ from .. import urls
 from ..extensions import db
 from ..markdown import markdown_to_text
 from ..models import PUBLISHED, Distribution, Publisher, Resource, ResourceKeyword, ResourceTheme
-from ..rdf.mapping import distribution_urls, good_practice_summary
+from ..rdf.good_practice import good_practice_summary
+from ..rdf.mapping import distribution_urls
 from ..registry import published
 from ..text import fold
 from . import bp, ckan_query

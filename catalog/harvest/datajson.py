@@ -11,7 +11,8 @@ from flask import current_app
 from .. import urls
 from ..markdown import markdown_to_text
 from ..models import Resource
-from ..rdf.mapping import BOGOTA, distribution_urls, good_practice_summary
+from ..rdf.good_practice import good_practice_summary
+from ..rdf.mapping import BOGOTA, distribution_urls
 from ..rdf.namespaces import CGP
 from ..registry import Spec, published
 

@@ -3,6 +3,7 @@ a page's Hydra view. The harvest output asks for these graphs; it builds no DCAT
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from flask import current_app
@@ -10,8 +11,11 @@ from rdflib import Graph, Literal, URIRef
 
 from .. import urls
 from ..models import Publisher
-from .mapping import CATALOG_PUBLISHER_NAME, DcatMapper
-from .namespaces import DCAT, DCT, HYDRA, RDF, RDFS, VCARD, XSD, new_graph
+from ..models.resources import DEFAULT_LICENCE
+from ..registry import BY_NAME
+from .good_practice import _date
+from .mapping import BOGOTA, DEFAULT_LANGUAGE, DcatMapper, References
+from .namespaces import DCAT, DCT, FOAF, HYDRA, RDF, RDFS, VCARD, XSD, new_graph
 
 # the data services the catalog offers: title, endpoint, its description, the standard it
 # follows, keywords
@@ -40,6 +44,64 @@ SERVICES = (
 )
 
 
+CATALOG_PUBLISHER_NAME = "Secretaría General de la Alcaldía Mayor de Bogotá D.C."
+CATALOG_DESCRIPTION_ES = (
+    "Catálogo de las normas, lineamientos, guías, manuales, documentos técnicos, herramientas, "
+    "informes, buenas prácticas, lecciones aprendidas y conjuntos de datos de gestión pública "
+    "que publican las entidades del Distrito Capital."
+)
+CATALOG_DESCRIPTION_EN = (
+    "Catalogue of the norms, guidelines, guides, manuals, technical documents, tools, reports, "
+    "good practices, lessons learned and datasets on public management published by the "
+    "entities of Bogotá's district government."
+)
+THEME_SCHEMES = BY_NAME["themes"].schemes
+
+
+def add_catalog(
+    mapper: DcatMapper,
+    g: Graph,
+    *,
+    modified: datetime | None,
+    datasets: Iterable[str] = (),
+    publisher: Publisher | None = None,
+) -> URIRef:
+    """The dcat:Catalog node with everything DCAT-AP 3 asks of a catalogue."""
+    config = current_app.config
+    c = URIRef(urls.catalog_uri())
+    g.add((c, RDF.type, DCAT.Catalog))
+    g.add((c, DCT.title, Literal(config["CATALOG_TITLE"], lang="es")))
+    g.add((c, DCT.title, Literal("District Public Management Catalogue", lang="en")))
+    g.add((c, DCT.description, Literal(CATALOG_DESCRIPTION_ES, lang="es")))
+    g.add((c, DCT.description, Literal(CATALOG_DESCRIPTION_EN, lang="en")))
+    if publisher is not None:
+        g.add((c, DCT.publisher, URIRef(urls.publisher_uri(publisher.slug))))
+        mapper.add_publisher(g, publisher)
+    else:
+        agent = URIRef(urls.publisher_uri("secretaria-general"))
+        g.add((c, DCT.publisher, agent))
+        g.add((agent, RDF.type, FOAF.Agent))
+        g.add((agent, FOAF.name, Literal(CATALOG_PUBLISHER_NAME, lang="es")))
+    home = URIRef(urls.base() + "/")
+    g.add((c, FOAF.homepage, home))
+    g.add((home, RDF.type, FOAF.Document))
+    refs = References()
+    mapper._concept(g, c, DCT.language, "languages", DEFAULT_LANGUAGE, refs)
+    mapper._concept(g, c, DCT.license, "licences", DEFAULT_LICENCE, refs)
+    g.add((c, DCT.spatial, URIRef(BOGOTA)))
+    refs.locations.add(BOGOTA)
+    mapper.describe(g, refs)
+    g.add((c, DCT.issued, Literal(config.get("CATALOG_ISSUED", "2025-01-01"), datatype=XSD.date)))
+    if modified is not None:
+        g.add((c, DCT.modified, _date(modified)))
+    for key in THEME_SCHEMES:
+        if key in mapper.vocab:
+            g.add((c, DCAT.themeTaxonomy, mapper.add_scheme(g, key)))
+    for uri in datasets:
+        g.add((c, DCAT.dataset, URIRef(uri)))
+    return c
+
+
 def catalog_graph(
     newest: datetime | None, total: int, owner: Publisher | None
 ) -> tuple[Graph, URIRef]:
@@ -47,8 +109,7 @@ def catalog_graph(
     describe it) and the data services, with the number of published resources."""
     g = new_graph()
     mapper = DcatMapper()
-    catalog = mapper.add_catalog(g, modified=newest, publisher=owner)
-    catalog = mapper.add_catalog(g, modified=newest, publisher=owner)
+    catalog = add_catalog(mapper, g, modified=newest, publisher=owner)
     publisher = URIRef(urls.publisher_uri("secretaria-general"))
     contact = URIRef(urls.contact_uri("secretaria-general"))
     if owner is None:

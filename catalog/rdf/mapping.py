@@ -9,20 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
 
 from flask import current_app
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from .. import urls
-from ..models import Distribution, GoodPractice, Publisher, Resource
+from ..models import Distribution, Publisher, Resource
 from ..models.good_practice import GOOD_PRACTICE_TYPES
-from ..models.resources import DEFAULT_LICENCE
-from ..registry import BY_NAME, COLLABORATOR, public_parts
 from ..text import strip_unsafe
 from ..vocab import Concept, Vocabularies
 from . import profile
+from .good_practice import _date, _lit, add_good_practice
 from .namespaces import (
     ADMS_LICENCE_TYPE_SCHEME,
     ADMS_PUBLISHER_TYPE,
@@ -40,7 +38,6 @@ from .namespaces import (
     ORG,
     OWL,
     RDF,
-    RDFS,
     SKOS,
     SPDX,
     VCARD,
@@ -71,16 +68,6 @@ RANGE_CLASS = {
 }
 
 
-def _lit(value: str, lang: str | None = "es") -> Literal:
-    return Literal(strip_unsafe(value), lang=lang)
-
-
-def _date(value: date | datetime) -> Literal:
-    if isinstance(value, datetime):
-        return Literal(value.replace(microsecond=0).isoformat(), datatype=XSD.dateTime)
-    return Literal(value.isoformat(), datatype=XSD.date)
-
-
 @dataclass
 class References:
     """Shared nodes a resource points at; described once per document by `describe`."""
@@ -97,74 +84,6 @@ class References:
         self.media_types |= other.media_types
         self.locations |= other.locations
         self.availability = self.availability or other.availability
-
-
-# the good-practice form's free-text and list fields → their term in the cgp: vocabulary (the
-# RDF, data.json and CKAN extras all read these two tables)
-GP_TEXT = (
-    ("unitHead", "unit_head"),
-    ("managementProcess", "process"),
-    ("adaptedFrom", "adapted_from"),
-    ("baseline", "baseline"),
-    ("developmentTime", "development_time"),
-    ("contribution", "contribution"),
-    ("dissemination", "dissemination"),
-    ("otherAspects", "other_aspects"),
-    ("stabilityChanges", "stability_changes"),
-    ("implementationPeriod", "implementation_period"),
-    ("continuityMeans", "continuity_means"),
-    ("elementsToKeep", "elements_to_keep"),
-)
-GP_LISTS = (
-    ("objective", "objectives"),
-    ("result", "results"),
-    ("disseminationMedium", "dissemination_media"),
-    ("challenge", "challenges"),
-    ("conclusion", "conclusions"),
-)
-
-
-def _filled(values: list[str] | None) -> list[str]:
-    """The list's non-blank entries."""
-    return [v for v in values or [] if v and v.strip()]
-
-
-PERSON_KEYS = {"name": "name", "link_type": "linkType", "email": "email"}  # summary keys
-
-
-def good_practice_summary(resource: Resource) -> dict[str, object]:
-    """The good-practice form as plain values keyed by the vocabulary's term names (data.json
-    properties, CKAN extras `cgp:<name>`): the same fields and personal-data rules as the RDF."""
-    practice = resource.good_practice if resource.type in GOOD_PRACTICE_TYPES else None
-    if practice is None:
-        return {}
-    out: dict[str, object] = {
-        "formDate": practice.form_date.isoformat() if practice.form_date else None,
-        "mipgPolicy": practice.mipg_policy,
-        "team": practice.team,
-        "startDate": practice.start_date.isoformat() if practice.start_date else None,
-        "isAdaptation": bool(practice.is_adaptation),
-        "audience": _filled(practice.target_population),
-        **{term: getattr(practice, attribute) for term, attribute in GP_TEXT},
-        **{term: _filled(getattr(practice, attribute)) for term, attribute in GP_LISTS},
-        "benefit": [
-            {"benefit": b["benefit"], **({"forWhom": b["for_whom"]} if b.get("for_whom") else {})}
-            for b in practice.benefits or []
-            if (b or {}).get("benefit")
-        ],
-        # Ley 1581: only the people the publisher marked public, only their public parts
-        "contributor": [
-            {PERSON_KEYS[k]: v for k, v in parts.items() if v}
-            for c in practice.collaborators
-            if c.show_publicly and c.name
-            for parts in [public_parts(COLLABORATOR, c, allowed=True)]
-        ],
-    }
-    return {
-        key: value
-        for key, value in out.items()
-        if value is not None and value != [] and not (isinstance(value, str) and not value.strip())
-    }
 
 
 class DcatMapper:
@@ -203,7 +122,7 @@ class DcatMapper:
             g.add((s, CGP.nextReviewDate, _date(resource.next_review_on)))
         self._norm(g, s, resource, refs)
         if practice is not None:
-            self._good_practice(g, s, practice)
+            add_good_practice(g, s, practice)
         for dist in resource.distributions:
             g.add((s, DCAT.distribution, self.add_distribution(g, dist, resource, refs)))
         return refs
@@ -220,57 +139,6 @@ class DcatMapper:
                 if match in eu.by_uri and match not in out:
                     out.append(match)
         return out
-
-    def _good_practice(self, g: Graph, s: URIRef, practice: GoodPractice) -> None:
-        """The district form's sections (4202000-FT-1311): standard properties where they exist
-        (dct:audience, dct:contributor; the MIPG policy is a dcat:theme and the start date the
-        temporal coverage, above), the rest in the catalog's own vocabulary (vocab/ontology).
-        Personal data as on the page: only collaborators marked public, never a phone."""
-        if practice.form_date:
-            g.add((s, CGP.formDate, _date(practice.form_date)))
-        for term, attribute in GP_TEXT:
-            value = getattr(practice, attribute)
-            if value and value.strip():
-                g.add((s, CGP[term], _lit(value)))
-        g.add((s, CGP.isAdaptation, Literal(bool(practice.is_adaptation))))
-        for term, attribute in GP_LISTS:
-            for value in _filled(getattr(practice, attribute)):
-                g.add((s, CGP[term], _lit(value)))
-        for n, audience in enumerate(practice.target_population or [], 1):
-            if audience and audience.strip():
-                node = URIRef(f"{s}#publico-{n}")
-                g.add((s, DCT.audience, node))
-                g.add((node, RDF.type, DCT.AgentClass))
-                g.add((node, RDFS.label, _lit(audience)))
-        for n, benefit in enumerate(practice.benefits or [], 1):
-            text = (benefit or {}).get("benefit") or ""
-            if not text.strip():
-                continue
-            node = URIRef(f"{s}#beneficio-{n}")
-            g.add((s, CGP.benefit, node))
-            g.add((node, RDF.type, CGP.Benefit))
-            g.add((node, RDFS.label, _lit(text)))
-            if (benefit.get("for_whom") or "").strip():
-                g.add((node, CGP.beneficiary, _lit(benefit["for_whom"])))
-        if practice.team and practice.team.strip():
-            team = URIRef(f"{s}#equipo")
-            g.add((s, DCT.contributor, team))
-            g.add((team, RDF.type, FOAF.Group))
-            g.add((team, FOAF.name, _lit(practice.team)))
-        people = [
-            public_parts(COLLABORATOR, c, allowed=True)
-            for c in practice.collaborators
-            if c.show_publicly and c.name
-        ]
-        for n, person in enumerate(people, 1):
-            node = URIRef(f"{s}#colaborador-{n}")
-            g.add((s, DCT.contributor, node))
-            g.add((node, RDF.type, FOAF.Person))
-            g.add((node, FOAF.name, Literal(strip_unsafe(person["name"]))))
-            if person.get("email"):
-                g.add((node, FOAF.mbox, URIRef(f"mailto:{person['email']}")))
-            if person.get("link_type"):
-                g.add((node, CGP.linkType, _lit(person["link_type"])))
 
     def _norm(self, g: Graph, s: URIRef, resource: Resource, refs: References) -> None:
         if resource.type != "norma":
@@ -512,64 +380,6 @@ class DcatMapper:
         return s
 
     # ------------------------------------------------------------------ the catalog
-    def add_catalog(
-        self,
-        g: Graph,
-        *,
-        modified: datetime | None,
-        datasets: Iterable[str] = (),
-        publisher: Publisher | None = None,
-    ) -> URIRef:
-        """The dcat:Catalog node with everything DCAT-AP 3 asks of a catalogue."""
-        config = current_app.config
-        c = URIRef(urls.catalog_uri())
-        g.add((c, RDF.type, DCAT.Catalog))
-        g.add((c, DCT.title, Literal(config["CATALOG_TITLE"], lang="es")))
-        g.add((c, DCT.title, Literal("District Public Management Catalogue", lang="en")))
-        g.add((c, DCT.description, Literal(CATALOG_DESCRIPTION_ES, lang="es")))
-        g.add((c, DCT.description, Literal(CATALOG_DESCRIPTION_EN, lang="en")))
-        if publisher is not None:
-            g.add((c, DCT.publisher, URIRef(urls.publisher_uri(publisher.slug))))
-            self.add_publisher(g, publisher)
-        else:
-            agent = URIRef(urls.publisher_uri("secretaria-general"))
-            g.add((c, DCT.publisher, agent))
-            g.add((agent, RDF.type, FOAF.Agent))
-            g.add((agent, FOAF.name, Literal(CATALOG_PUBLISHER_NAME, lang="es")))
-        home = URIRef(urls.base() + "/")
-        g.add((c, FOAF.homepage, home))
-        g.add((home, RDF.type, FOAF.Document))
-        refs = References()
-        self._concept(g, c, DCT.language, "languages", DEFAULT_LANGUAGE, refs)
-        self._concept(g, c, DCT.license, "licences", DEFAULT_LICENCE, refs)
-        g.add((c, DCT.spatial, URIRef(BOGOTA)))
-        refs.locations.add(BOGOTA)
-        self.describe(g, refs)
-        g.add(
-            (c, DCT.issued, Literal(config.get("CATALOG_ISSUED", "2025-01-01"), datatype=XSD.date))
-        )
-        if modified is not None:
-            g.add((c, DCT.modified, _date(modified)))
-        for key in THEME_SCHEMES:
-            if key in self.vocab:
-                g.add((c, DCAT.themeTaxonomy, self.add_scheme(g, key)))
-        for uri in datasets:
-            g.add((c, DCAT.dataset, URIRef(uri)))
-        return c
-
-
-CATALOG_PUBLISHER_NAME = "Secretaría General de la Alcaldía Mayor de Bogotá D.C."
-CATALOG_DESCRIPTION_ES = (
-    "Catálogo de las normas, lineamientos, guías, manuales, documentos técnicos, herramientas, "
-    "informes, buenas prácticas, lecciones aprendidas y conjuntos de datos de gestión pública "
-    "que publican las entidades del Distrito Capital."
-)
-CATALOG_DESCRIPTION_EN = (
-    "Catalogue of the norms, guidelines, guides, manuals, technical documents, tools, reports, "
-    "good practices, lessons learned and datasets on public management published by the "
-    "entities of Bogotá's district government."
-)
-THEME_SCHEMES = BY_NAME["themes"].schemes
 
 
 def distribution_urls(dist: Distribution) -> tuple[str, str | None]:
