@@ -8,7 +8,7 @@ data.json key, the CKAN extra; whether it is personal data and whether it is pub
 - `services/snapshot.py`: what a revision stores and how histories name a change;
 - `services/bulk_import.py`: the spreadsheet columns; `workspace/form.py`: the form;
 - `rdf/profile.py`: the DCAT-AP properties, written and read back (harvest-in, import);
-- `harvest/datajson.py` and `harvest/ckan.py`: data.json keys and CKAN extras;
+- `harvest/datajson.py` and `harvest/ckan_package.py`: data.json keys and CKAN extras;
 - `models/resources.py`: a field declaring `sql` gets its column from here.
 
 Adding a plain field is one entry here plus its migration (`tests/test_add_field.py` does it).
