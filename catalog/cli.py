@@ -8,6 +8,7 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from .errors import CatalogError
 from .extensions import db
+from .federation.cli import harvest
 
 
 def _upgrade() -> None:
@@ -27,6 +28,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(demo)
     app.cli.add_command(token)
     app.cli.add_command(user)
+    app.cli.add_command(harvest)
 
 
 @click.command("init-db")

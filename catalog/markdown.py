@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import html
+import re
+from html.parser import HTMLParser
 
 import nh3
 from markdown_it import MarkdownIt
@@ -55,3 +57,64 @@ def markdown_to_text(text: str | None) -> str:
 
 def _unescape(value: str) -> str:
     return html.unescape(value)
+
+
+class _ToMarkdown(HTMLParser):
+    """Incoming HTML (harvested descriptions) as plain Markdown: paragraphs, line breaks,
+    lists, emphasis and http(s) links survive; every other tag, script and style go."""
+
+    BLOCKS = {"p", "div", "section", "article", "table", "tr", "h1", "h2", "h3", "h4", "h5", "h6"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.href: list[str | None] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style"):
+            self.skip += 1
+        elif tag in self.BLOCKS:
+            self.out.append("\n\n")
+        elif tag == "br":
+            self.out.append("\n")
+        elif tag == "li":
+            self.out.append("\n- ")
+        elif tag in ("strong", "b"):
+            self.out.append("**")
+        elif tag in ("em", "i"):
+            self.out.append("*")
+        elif tag == "a":
+            href = dict(attrs).get("href") or ""
+            self.href.append(href if href.startswith(("http://", "https://")) else None)
+            self.out.append("[" if self.href[-1] else "")
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style"):
+            self.skip = max(0, self.skip - 1)
+        elif tag in self.BLOCKS:
+            self.out.append("\n\n")
+        elif tag in ("strong", "b"):
+            self.out.append("**")
+        elif tag in ("em", "i"):
+            self.out.append("*")
+        elif tag == "a" and self.href:
+            href = self.href.pop()
+            if href:
+                self.out.append(f"]({href})")
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.out.append(re.sub(r"[ \t\r\n]+", " ", data))
+
+
+def html_to_markdown(text: str | None) -> str:
+    """Markdown from HTML (or the text unchanged when it has no tags)."""
+    if not text or not re.search(r"<[a-zA-Z/!]", text):
+        return (text or "").strip()
+    parser = _ToMarkdown()
+    parser.feed(text)
+    parser.close()
+    joined = "".join(parser.out)
+    lines = [line.strip() for line in joined.split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()

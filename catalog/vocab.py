@@ -90,6 +90,56 @@ class Vocabularies:
     def concept(self, uri: str | None) -> Concept | None:
         return self._by_uri.get(uri) if uri else None
 
+    # cgp:* properties that name a concept the way other portals do
+    MATCH_PROPS = (
+        "ckanLicenseId",
+        "licenceDocument",
+        "dcatUsPeriodicity",
+        "bcp47",
+        "datosGovCoLabel",
+        "mediaType",
+    )
+
+    def match(self, keys: tuple[str, ...], ref: str | None) -> Concept | None:
+        """A concept of the given schemes from what another portal wrote: its URI, a matching
+        URI (skos:exactMatch…), its notation, a label in any language, or the identifiers
+        other portals use (CKAN licence id, licence document, DCAT-US periodicity, BCP 47);
+        accents, case and spacing do not matter."""
+        if not ref or not ref.strip():
+            return None
+        ref = ref.strip()
+        concept = self._by_uri.get(ref)
+        if concept is not None and concept.scheme in keys:
+            return concept
+        index = self._match_index()
+        for key in keys:
+            found = (
+                index.get((key, ref))
+                or index.get((key, ref.rstrip("/")))
+                or index.get((key, fold(" ".join(ref.split()))))
+            )
+            if found is not None:
+                return found
+        return None
+
+    def _match_index(self) -> dict[tuple[str, str], Concept]:
+        cached = getattr(self, "_matches", None)
+        if cached is not None:
+            return cached
+        index: dict[tuple[str, str], Concept] = {}
+        for scheme in self.schemes.values():
+            for c in scheme.concepts:
+                names: list[str] = [c.notation, *c.labels.values(), *c.alt_labels]
+                for prop in self.MATCH_PROPS:
+                    names += [str(v) for v in c.prop_list(prop)]
+                for uri in (c.uri, *c.matches, *(str(v) for v in c.prop_list("licenceDocument"))):
+                    index.setdefault((scheme.key, uri), c)
+                    index.setdefault((scheme.key, uri.rstrip("/")), c)
+                for name in names:
+                    index.setdefault((scheme.key, fold(name)), c)
+        self._matches = index
+        return index
+
     def resolve(self, ref: str, allowed: tuple[str, ...] | None = None) -> Concept | None:
         """A concept from its URI or from a 'scheme/notation' reference."""
         concept = self._by_uri.get(ref)

@@ -191,7 +191,7 @@ def get_resource(slug: str):
 def _update(slug: str, *, partial: bool):
     actor = required_actor()
     resource = service.get_resource(slug)
-    actor.require_edit(resource.publisher)
+    actor.require_write(resource)
     data = load(ResourceSchema(), _json_body(), partial=partial)
     resource = service.update_resource(
         resource, data, actor, partial=partial, expected_etag=_if_match()
@@ -214,7 +214,7 @@ def patch_resource(slug: str):
 def withdraw_resource(slug: str):
     actor = required_actor()
     resource = service.get_resource(slug)
-    actor.require_edit(resource.publisher)
+    actor.require_write(resource)
     data = load(WithdrawSchema(), request.get_json(silent=True) or {})
     resource = service.change_status(
         resource,
@@ -250,7 +250,7 @@ def _if_match() -> str | None:
 def _status(slug: str, status: str):
     actor = required_actor()
     resource = service.get_resource(slug)
-    actor.require_edit(resource.publisher)
+    actor.require_write(resource)
     resource = service.change_status(resource, status, actor, expected_etag=_if_match())
     return _with_etag(resource_out(resource, private=True), resource)
 
@@ -293,7 +293,7 @@ def get_distribution(slug: str, dist_id: str):
 def _change_distributions(slug: str, change) -> tuple[Resource, str | None]:
     actor = required_actor()
     resource = service.get_resource(slug)
-    actor.require_edit(resource.publisher)
+    actor.require_write(resource)
     items = snap.snapshot(resource)["distributions"]
     items, new_id = change(resource, items)
     resource = service.update_resource(
@@ -326,7 +326,7 @@ def upload_file(slug: str):
     """Host a file (multipart/form-data: `file`, optional `title`) as a new distribution."""
     actor = required_actor()
     resource = service.get_resource(slug)
-    actor.require_edit(resource.publisher)
+    actor.require_write(resource)
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise Invalid({"file": ["Envíe el archivo en el campo «file» (multipart/form-data)."]})

@@ -3,6 +3,7 @@
 from .accounts import ROLE_ADMIN, ROLE_EDITOR, ROLES, ApiToken, Membership, User
 from .derived import FileCheck, LinkCheck, ResourceFragment, SharedBlock
 from .good_practice import Collaborator, GoodPractice
+from .harvest import HarvestRecord, HarvestRun, HarvestSource
 from .history import ChainHead, Revision
 from .operations import IdempotentReply, RequestThrottle
 from .publishers import ENTITY, UNIT, Publisher
@@ -29,6 +30,9 @@ __all__ = [
     "ENTITY",
     "FacetCombination",
     "GoodPractice",
+    "HarvestRecord",
+    "HarvestRun",
+    "HarvestSource",
     "IdempotentReply",
     "LinkCheck",
     "Membership",

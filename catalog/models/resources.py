@@ -24,6 +24,7 @@ from .types import JSONType, UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from .good_practice import GoodPractice
+    from .harvest import HarvestRecord
     from .publishers import Publisher
 
 DRAFT = "draft"
@@ -137,6 +138,8 @@ class Resource(db.Model):
     good_practice: Mapped[GoodPractice | None] = relationship(
         back_populates="resource", cascade="all, delete-orphan", uselist=False
     )
+    # where it was harvested from (None: published here)
+    harvest: Mapped[HarvestRecord | None] = relationship(back_populates="resource", uselist=False)
 
     @property
     def keyword_list(self) -> list[str]:

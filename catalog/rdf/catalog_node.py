@@ -137,7 +137,6 @@ def catalog_graph(
         if government is not None:
             g.add((service, DCAT.theme, mapper.add_concept(g, government)))
     g.add((catalog, HYDRA.totalItems, Literal(total, datatype=XSD.integer)))
-    g.add((catalog, HYDRA.totalItems, Literal(total, datatype=XSD.integer)))
     return g, catalog
 
 

@@ -22,6 +22,7 @@ from ..vocab import Concept, Vocabularies
 from . import profile
 from .good_practice import _date, _lit, add_good_practice
 from .namespaces import (
+    ADMS,
     ADMS_LICENCE_TYPE_SCHEME,
     ADMS_PUBLISHER_TYPE,
     ADMS_PUBLISHER_TYPE_SCHEME,
@@ -104,6 +105,7 @@ class DcatMapper:
         page = URIRef(urls.resource_page(resource.slug))
         g.add((s, DCAT.landingPage, page))
         g.add((page, RDF.type, FOAF.Document))
+        self._provenance(g, s, resource)
         g.add((s, DCT.publisher, self._agent_ref(resource.publisher, refs)))
         creator = resource.creator or resource.publisher
         g.add((s, DCT.creator, self._agent_ref(creator, refs)))
@@ -126,6 +128,23 @@ class DcatMapper:
         for dist in resource.distributions:
             g.add((s, DCAT.distribution, self.add_distribution(g, dist, resource, refs)))
         return refs
+
+    @staticmethod
+    def _provenance(g: Graph, s: URIRef, resource: Resource) -> None:
+        """A harvested resource keeps the identifier and the page it has at its source (and
+        so a portal that harvests us back sees its own record, and skips it)."""
+        record = resource.harvest
+        if record is None:
+            return
+        if record.original_uri:
+            node = URIRef(f"{s}#identificador-original")
+            g.add((s, ADMS.identifier, node))
+            g.add((node, RDF.type, ADMS.Identifier))
+            g.add((node, SKOS.notation, Literal(record.original_uri, datatype=XSD.anyURI)))
+        if record.original_page:
+            page = URIRef(record.original_page)
+            g.add((s, DCAT.landingPage, page))
+            g.add((page, RDF.type, FOAF.Document))
 
     def theme_uris(self, resource: Resource) -> list[str]:
         """The resource's themes, plus the EU data themes its datos.gov.co categories map to."""

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..errors import Forbidden
-from ..models import ROLE_ADMIN, Publisher, User
+from ..errors import Conflict, Forbidden
+from ..models import ROLE_ADMIN, Publisher, Resource, User
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,7 @@ class Actor:
     token_id: int | None = None
     is_admin: bool = False
     roles: dict[int, str] = field(default_factory=dict)
+    source_id: int | None = None  # a harvest run acting for this source
 
     @classmethod
     def system(cls, label: str = "sistema") -> Actor:
@@ -53,6 +54,19 @@ class Actor:
         if not self.can_edit(publisher):
             raise Forbidden(
                 f"No tiene permiso para modificar recursos de «{publisher.display_name}»."
+            )
+
+    def require_write(self, resource: Resource) -> None:
+        """May change this resource: authorised for its publisher, and not a resource another
+        portal publishes (harvested ones are written only by their source's runs)."""
+        self.require_edit(resource.publisher)
+        record = resource.harvest
+        if record is not None and record.source_id != self.source_id:
+            source = record.source
+            raise Conflict(
+                f"Este recurso se cosecha de «{source.name}» ({source.url}): modifíquelo en la "
+                "fuente; la próxima cosecha traerá el cambio.",
+                harvested_from=source.url,
             )
 
     def require_manage(self, publisher: Publisher) -> None:

@@ -5,7 +5,7 @@ Each function either commits a complete change or rolls back and raises (nothing
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -122,12 +122,20 @@ def _set_status(
 
 
 def create_resource(
-    data: dict[str, Any], actor: Actor, *, trusted: bool = False, summary: str | None = None
+    data: dict[str, Any],
+    actor: Actor,
+    *,
+    trusted: bool = False,
+    summary: str | None = None,
+    along: Callable[[Resource], None] | None = None,
 ) -> Resource:
-    """A new resource from validated data (API schema shape). Status defaults to draft."""
+    """A new resource from validated data (API schema shape). Status defaults to draft.
+
+    `along` adds what must be written in the same transaction (a harvest's provenance), before
+    the stored outputs are rendered."""
     _require_publisher(data)
     with _writing():
-        return _new_resource(data, actor, trusted=trusted, summary=summary)
+        return _new_resource(data, actor, trusted=trusted, summary=summary, along=along)
 
 
 def create_resources(
@@ -174,7 +182,12 @@ def with_catalog_defaults(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _new_resource(
-    data: dict[str, Any], actor: Actor, *, trusted: bool = False, summary: str | None = None
+    data: dict[str, Any],
+    actor: Actor,
+    *,
+    trusted: bool = False,
+    summary: str | None = None,
+    along: Callable[[Resource], None] | None = None,
 ) -> Resource:
     """Create, record and derive one resource inside the caller's transaction (no commit)."""
     _check_references(data, actor)
@@ -203,6 +216,8 @@ def _new_resource(
     )
     resource.updated_at = utcnow()
     record_revision(resource, actor, "create", None, summary or "Creación del recurso.")
+    if along is not None:
+        along(resource)
     refresh_derived(resource)
     return resource
 
@@ -219,7 +234,7 @@ def update_resource(
     trusted: bool = False,
 ) -> Resource:
     """Change a resource (full replace or partial). `expected_etag` enforces If-Match."""
-    actor.require_edit(resource.publisher)
+    actor.require_write(resource)
     if expected_etag is not None and not etag_matches(expected_etag, resource.etag):
         raise PreconditionFailed(
             "El recurso cambió desde que lo leyó (ETag distinto); recárguelo e intente de nuevo.",
@@ -228,7 +243,7 @@ def update_resource(
     if data.get("slug") not in (None, resource.slug):
         raise Invalid({"slug": ["El slug no se puede cambiar: es parte de la URI del recurso."]})
     with _writing():
-        actor.require_edit(resource.publisher)
+        actor.require_write(resource)
         _check_references(data, actor)
         before = snap.snapshot(resource)
         with db.session.no_autoflush:
@@ -254,7 +269,7 @@ def change_status(
     expected_etag: str | None = None,
 ) -> Resource:
     """Publish, unpublish (draft) or withdraw a resource, with its own revision."""
-    actor.require_edit(resource.publisher)  # before anything else, even a no-op answer
+    actor.require_write(resource)  # before anything else, even a no-op answer
     if status == WITHDRAWN and not (reason or "").strip():
         raise Invalid({"reason": ["Indique por qué se retira el recurso."]})
     if expected_etag is not None and not etag_matches(expected_etag, resource.etag):
@@ -266,7 +281,7 @@ def change_status(
         return resource
     labels = {PUBLISHED: "Publicación", DRAFT: "Paso a borrador", WITHDRAWN: "Retiro"}
     with _writing():
-        actor.require_edit(resource.publisher)
+        actor.require_write(resource)
         before = snap.snapshot(resource)
         _set_status(resource, status, reason)
         resource.updated_at = utcnow()

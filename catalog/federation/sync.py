@@ -1,0 +1,420 @@
+"""A harvest run: read the whole source, then bring the catalog in step with it.
+
+Every record goes through the same validation and write services as any edit (the actor is
+the source), so revisions, fragments, search and quality follow. A record whose content did not
+change writes nothing. Records that carry one of our own URIs are skipped (two portals that
+harvest each other never loop); a record another source already brought is reported as a
+duplicate. Only after a complete, successful run does a resource the source no longer lists —
+for longer than the grace period, under the same filters — get withdrawn ("retirado en la
+fuente"); it comes back when the source lists it again. A source that fails changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import or_, update
+
+from .. import urls
+from ..errors import CatalogError, Invalid
+from ..extensions import db
+from ..models import PUBLISHED, WITHDRAWN, HarvestRecord, HarvestRun, HarvestSource, Publisher
+from ..models.harvest import KINDS, WITHDRAWN_AT_SOURCE
+from ..models.types import utcnow
+from ..rdf.reader import Record
+from ..schemas.resources import ResourceSchema, load
+from ..services.actors import Actor
+from ..services.resources import change_status, create_resource, update_resource
+from . import readers
+
+LOCK_SECONDS = 3600
+_DURATION = re.compile(r"^(\d+)\s*([smhd])$")
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def duration(text: str, field_name: str) -> int:
+    """Seconds from '1d', '12h', '30m', '0s'."""
+    match = _DURATION.match((text or "").strip().lower())
+    if not match:
+        raise Invalid({field_name: ["Use un número y una unidad: 30m, 12h, 1d, 7d (o 0s)."]})
+    return int(match.group(1)) * _UNITS[match.group(2)]
+
+
+def add_source(
+    name: str,
+    publisher_slug: str,
+    kind: str,
+    url: str,
+    every: str = "1d",
+    grace: str = "7d",
+    filters: dict[str, str] | None = None,
+    actor: Actor | None = None,
+) -> HarvestSource:
+    """A new source, checked; `actor` (when given) must manage the publisher."""
+    problems: dict[str, list[str]] = {}
+    publisher = db.session.execute(
+        db.select(Publisher).where(Publisher.slug == publisher_slug)
+    ).scalar_one_or_none()
+    if publisher is None:
+        problems["publisher"] = [f"No existe la entidad «{publisher_slug}»."]
+    elif actor is not None:
+        actor.require_manage(publisher)
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{1,99}", name or ""):
+        problems["name"] = ["Use de 2 a 100 minúsculas sin tildes, números y guiones."]
+    elif db.session.execute(db.select(HarvestSource.id).where(HarvestSource.name == name)).first():
+        problems["name"] = ["Ya existe una fuente con ese nombre."]
+    if kind not in KINDS:
+        problems["kind"] = [f"Use uno de: {', '.join(KINDS)}."]
+    if not re.fullmatch(r"https?://[^\s<>\"]+", url or "") or len(url) > 2000:
+        problems["url"] = ["Debe ser una dirección completa que empiece por http:// o https://."]
+    seconds = {}
+    for key, text in (("every", every), ("grace", grace)):
+        try:
+            seconds[key] = duration(text, key)
+        except Invalid as error:
+            problems.update(error.details["fields"])
+    if problems:
+        raise Invalid(problems)
+    assert publisher is not None
+    source = HarvestSource(
+        name=name,
+        publisher=publisher,
+        kind=kind,
+        url=url,
+        every_seconds=max(seconds["every"], 60),
+        grace_seconds=seconds["grace"],
+        filters={k: v for k, v in (filters or {}).items() if v},
+    )
+    db.session.add(source)
+    db.session.commit()
+    return source
+
+
+def due_sources(now: datetime | None = None) -> list[HarvestSource]:
+    now = now or utcnow()
+    sources = db.session.execute(
+        db.select(HarvestSource).where(HarvestSource.active.is_(True)).order_by(HarvestSource.id)
+    ).scalars()
+    return [
+        s
+        for s in sources
+        if s.last_run_at is None or s.last_run_at + timedelta(seconds=s.every_seconds) <= now
+    ]
+
+
+def _acquire(source: HarvestSource) -> bool:
+    """The run lock, in the database: at most one run of a source at a time on any host."""
+    now = utcnow()
+    done = db.session.execute(
+        update(HarvestSource)
+        .where(HarvestSource.id == source.id)
+        .where(or_(HarvestSource.lock_until.is_(None), HarvestSource.lock_until < now))
+        .values(lock_until=now + timedelta(seconds=LOCK_SECONDS))
+    )
+    db.session.commit()
+    return bool(done.rowcount)  # type: ignore[attr-defined]
+
+
+def _release(source: HarvestSource) -> None:
+    db.session.rollback()
+    db.session.execute(
+        update(HarvestSource).where(HarvestSource.id == source.id).values(lock_until=None)
+    )
+    db.session.commit()
+
+
+@dataclass
+class Report:
+    source: str
+    dry_run: bool = False
+    status: str = "ok"  # ok, failed, locked
+    complete: bool = False
+    pages: int = 0
+    counts: Counter = field(default_factory=Counter)
+    refused: list[dict[str, str]] = field(default_factory=list)
+    duplicates: list[dict[str, str]] = field(default_factory=list)
+    approximated: list[dict[str, str]] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def exit_code(self) -> int:
+        return {"ok": 0, "failed": 2, "locked": 3}[self.status]
+
+    def lines(self) -> list[str]:
+        head = "Simulación (no se cambió nada) de" if self.dry_run else "Cosecha de"
+        if self.status == "failed":
+            return [
+                f"{head} «{self.source}»: la fuente falló; no se cambió nada.",
+                self.error or "",
+            ]
+        if self.status == "locked":
+            return [f"«{self.source}»: otra cosecha de esta fuente está en curso; no se inició."]
+        c = self.counts
+        out = [
+            f"{head} «{self.source}»: {self.pages} páginas, {c['seen']} registros.",
+            f"  nuevos {c['created']}, actualizados {c['updated']}, sin cambios {c['unchanged']}, "
+            f"retirados {c['withdrawn']}, de vuelta {c['restored']}, rechazados {c['refused']}, "
+            f"duplicados {c['duplicates']}, propios omitidos {c['own']}, "
+            f"valores aproximados {len(self.approximated)}",
+        ]
+        out += [f"  rechazado {r['record']}: {r['reason']}" for r in self.refused[:50]]
+        out += [f"  duplicado {d['record']}: {d['reason']}" for d in self.duplicates[:50]]
+        return out
+
+
+def _signature(filters: dict[str, Any] | None) -> str:
+    return hashlib.sha256(json.dumps(filters or {}, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _payload(record: Record, source: HarvestSource) -> dict[str, Any]:
+    data = {k: v for k, v in record.data.items() if v is not None and not k.startswith("_")}
+    if data.get("keywords"):
+        data["keywords"] = list(dict.fromkeys(w[:100] for w in data["keywords"] if w))[:50]
+    if data.get("themes"):
+        data["themes"] = list(dict.fromkeys(data["themes"]))[:30]
+    if data.get("distributions"):
+        data["distributions"] = [
+            {k: v for k, v in d.items() if v is not None} for d in data["distributions"][:50]
+        ]
+    if data.get("description") and len(data["description"]) > 20000:
+        data["description"] = data["description"][:19990].rsplit(" ", 1)[0] + " …"
+    if data.get("title") and len(data["title"]) > 300:
+        data["title"] = data["title"][:297].rsplit(" ", 1)[0] + " …"
+    data["publisher"] = source.publisher.slug
+    data["status"] = PUBLISHED
+    return data
+
+
+def _digest(payload: dict[str, Any]) -> str:
+    text = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _reason(error: CatalogError) -> str:
+    fields = error.details.get("fields") or {}
+    if fields:
+        return "; ".join(f"{k}: {' '.join(v)}" for k, v in sorted(fields.items()))[:1000]
+    return error.message[:1000]
+
+
+class _Run:
+    def __init__(self, source: HarvestSource, report: Report):
+        self.source, self.report = source, report
+        self.actor = Actor(label=f"cosecha «{source.name}»", is_admin=True, source_id=source.id)
+        self.own = urls.base().rstrip("/") + "/"
+        self.signature = _signature(source.filters)
+        self.now = utcnow()
+        self.known = {
+            r.remote_id: r
+            for r in db.session.execute(
+                db.select(HarvestRecord).where(HarvestRecord.source_id == source.id)
+            ).scalars()
+        }
+        self.by_uri = {r.original_uri: r for r in self.known.values() if r.original_uri}
+        self.seen: set[int] = set()
+
+    def is_own(self, record: Record) -> bool:
+        names = [record.original_uri or "", record.original_page or "", *record.also_known_as]
+        return any(n.startswith(self.own) for n in names if n)
+
+    def apply(self, record: Record) -> None:
+        counts = self.report.counts
+        counts["seen"] += 1
+        if self.is_own(record):
+            counts["own"] += 1
+            return
+        self.report.approximated += [{"record": record.remote_id, **a} for a in record.approximated]
+        refusal = record.data.get("_refuse")
+        if refusal:
+            self._refuse(record, refusal)
+            return
+        payload = _payload(record, self.source)
+        digest = _digest(payload)
+        known = self.known.get(record.remote_id) or self.by_uri.get(record.original_uri or "")
+        if known is not None and known.id in self.seen:
+            self._duplicate(record, "la fuente lo lista dos veces")
+            return
+        if known is not None and known.content_hash == digest:
+            self._seen(known, record)
+            if known.resource.status == WITHDRAWN:
+                self._restore(known)
+            else:
+                counts["unchanged"] += 1
+            return
+        try:
+            data = load(ResourceSchema(), payload)
+        except Invalid as error:
+            self._refuse(record, _reason(error))
+            return
+        if known is None:
+            self._create(record, data, digest)
+        else:
+            self._update(known, record, data, digest)
+
+    def _refuse(self, record: Record, reason: str) -> None:
+        self.report.counts["refused"] += 1
+        self.report.refused.append({"record": record.remote_id, "reason": reason})
+        known = self.known.get(record.remote_id)
+        if known is not None:  # still listed: not to be withdrawn as missing
+            self._seen(known, record)
+
+    def _duplicate(self, record: Record, reason: str) -> None:
+        self.report.counts["duplicates"] += 1
+        self.report.duplicates.append({"record": record.remote_id, "reason": reason})
+
+    def _seen(self, known: HarvestRecord, record: Record) -> None:
+        self.seen.add(known.id)
+        if self.report.dry_run:
+            return
+        known.last_seen_at, known.missing_since = self.now, None
+        known.filters_seen = self.signature
+        known.remote_id = record.remote_id
+        known.original_page = record.original_page
+
+    def _create(self, record: Record, data: dict[str, Any], digest: str) -> None:
+        other = None
+        if record.original_uri:
+            other = db.session.execute(
+                db.select(HarvestRecord).where(HarvestRecord.original_uri == record.original_uri)
+            ).scalar_one_or_none()
+        if other is not None:
+            self._duplicate(record, f"ya lo trajo la fuente «{other.source.name}»")
+            return
+        self.report.counts["created"] += 1
+        if self.report.dry_run:
+            return
+        holder: list[HarvestRecord] = []
+
+        def provenance(resource) -> None:
+            row = HarvestRecord(
+                source=self.source,
+                resource=resource,
+                remote_id=record.remote_id,
+                original_uri=record.original_uri,
+                original_page=record.original_page,
+                content_hash=digest,
+                filters_seen=self.signature,
+                last_seen_at=self.now,
+            )
+            db.session.add(row)
+            holder.append(row)
+
+        try:
+            create_resource(
+                data, self.actor, summary=f"Cosechado de «{self.source.name}».", along=provenance
+            )
+        except CatalogError as error:
+            self.report.counts["created"] -= 1
+            self._refuse(record, _reason(error))
+            return
+        self.seen.add(holder[0].id)
+        self.known[record.remote_id] = holder[0]
+
+    def _update(
+        self, known: HarvestRecord, record: Record, data: dict[str, Any], digest: str
+    ) -> None:
+        restore = known.resource.status == WITHDRAWN
+        self._seen(known, record)
+        self.report.counts["restored" if restore else "updated"] += 1
+        if self.report.dry_run:
+            return
+        try:
+            update_resource(
+                known.resource,
+                data,
+                self.actor,
+                partial=False,
+                summary=f"Actualizado desde «{self.source.name}».",
+            )
+        except CatalogError as error:
+            self.report.counts["restored" if restore else "updated"] -= 1
+            self._refuse(record, _reason(error))
+            return
+        known.content_hash = digest
+        db.session.commit()
+
+    def _restore(self, known: HarvestRecord) -> None:
+        self.report.counts["restored"] += 1
+        if not self.report.dry_run:
+            db.session.commit()
+            change_status(known.resource, PUBLISHED, self.actor)
+
+    def withdraw_missing(self) -> None:
+        """After a complete run: what the source stopped listing, past the grace period."""
+        grace = timedelta(seconds=self.source.grace_seconds)
+        for known in list(self.known.values()):
+            resource = known.resource
+            if known.id in self.seen or resource.status == WITHDRAWN:
+                continue
+            if known.filters_seen != self.signature:  # seen under other filters: not ours to say
+                continue
+            missing_since = known.missing_since or self.now
+            if self.now - missing_since >= grace:
+                self.report.counts["withdrawn"] += 1
+                if not self.report.dry_run:
+                    known.missing_since = missing_since
+                    db.session.commit()
+                    change_status(resource, WITHDRAWN, self.actor, reason=WITHDRAWN_AT_SOURCE)
+            elif not self.report.dry_run:
+                known.missing_since = missing_since
+        if not self.report.dry_run:
+            db.session.commit()
+
+
+def run(source: HarvestSource, *, dry_run: bool = False) -> Report:
+    """One run of a source; its report (stored unless `dry_run`)."""
+    report = Report(source.name, dry_run=dry_run)
+    if not dry_run and not _acquire(source):
+        report.status = "locked"
+        return report
+    row = None
+    try:
+        if not dry_run:
+            row = HarvestRun(source_id=source.id, dry_run=False, status="running")
+            db.session.add(row)
+            db.session.commit()
+        collected: list[Record] = []
+        try:
+            for page in readers.pages(source):
+                report.pages += 1
+                collected.extend(page)
+        except readers.SourceFailed as error:
+            report.status, report.error = "failed", str(error)
+        if report.status == "ok":
+            report.complete = True
+            state = _Run(source, report)
+            for record in collected:
+                state.apply(record)
+            state.withdraw_missing()
+        if not dry_run:
+            _finish(source, row, report)
+    finally:
+        if not dry_run:
+            _release(source)
+    return report
+
+
+def _finish(source: HarvestSource, row: HarvestRun | None, report: Report) -> None:
+    db.session.rollback()
+    now = utcnow()
+    source.last_run_at = now
+    if report.complete:
+        source.last_complete_at = now
+    if row is not None:
+        row.finished_at = now
+        row.status = report.status
+        row.complete = report.complete
+        row.pages = report.pages
+        row.counts = dict(report.counts)
+        row.refused = report.refused + [
+            {**d, "reason": f"duplicado: {d['reason']}"} for d in report.duplicates
+        ]
+        row.approximated = report.approximated[:1000]
+        row.error = report.error
+    db.session.commit()
