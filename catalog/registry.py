@@ -300,6 +300,7 @@ RESOURCE: tuple[Spec, ...] = (
         form=Form("Derechos de acceso (Ley 1712)", "select", "access-rights"),
         dcat=("dct:accessRights", "concept"),
         datajson="accessLevel",
+        ckan_extra="access_rights",
     ),
     Spec(
         "rights",

@@ -133,8 +133,9 @@ class Vocabularies:
                 for prop in self.MATCH_PROPS:
                     names += [str(v) for v in c.prop_list(prop)]
                 for uri in (c.uri, *c.matches, *(str(v) for v in c.prop_list("licenceDocument"))):
-                    index.setdefault((scheme.key, uri), c)
-                    index.setdefault((scheme.key, uri.rstrip("/")), c)
+                    for variant in (uri, uri.replace("http://", "https://", 1)):
+                        index.setdefault((scheme.key, variant), c)
+                        index.setdefault((scheme.key, variant.rstrip("/")), c)
                 for name in names:
                     index.setdefault((scheme.key, fold(name)), c)
         self._matches = index

@@ -163,13 +163,22 @@ def _package(base: str, package: dict[str, Any]) -> Record:
     }
     name = str(package.get("name") or package.get("id") or "")
     page = _url(package.get("url")) or f"{base}/dataset/{name}"
-    uri = _url(extras.get("uri")) or f"{base}/dataset/{package.get('id') or name}"
+    uri = (
+        _url(extras.get("original_uri"))
+        or _url(extras.get("uri"))
+        or f"{base}/dataset/{package.get('id') or name}"
+    )
     record = Record(
         remote_id=str(package.get("id") or name),
         original_uri=uri,
         original_page=page,
         data={},
-        also_known_as=[uri, str(extras.get("guid") or ""), str(package.get("id") or "")],
+        also_known_as=[
+            uri,
+            str(extras.get("guid") or ""),
+            str(extras.get("original_uri") or ""),
+            str(package.get("id") or ""),
+        ],
     )
     data = record.data
     data["title"] = " ".join(str(package.get("title") or name).split())
@@ -198,6 +207,9 @@ def _package(base: str, package: dict[str, Any]) -> Record:
     data["contact_name"] = (str(package.get("maintainer") or "").strip()[:200]) or None
     email = str(package.get("maintainer_email") or package.get("author_email") or "").strip()
     data["contact_email"] = email if EMAIL.match(email) else None
+    data["access_rights"] = _match(
+        "access-rights", extras.get("access_rights"), "access_rights", record
+    )
     data["spatial"] = _url(extras.get("spatial_uri"))
     data["distributions"] = [
         d
@@ -241,13 +253,13 @@ def _datajson(source: HarvestSource) -> Iterator[list[Record]]:
 def _dataset(item: dict[str, Any]) -> Record:
     identifier = str(item.get("identifier") or "").strip()
     page = _url(item.get("landingPage"))
-    uri = _url(identifier) or page
+    uri = _url(item.get("originalIdentifier")) or _url(identifier) or page
     record = Record(
         remote_id=identifier or page or str(item.get("title")),
         original_uri=uri,
         original_page=page,
         data={},
-        also_known_as=[identifier, page or ""],
+        also_known_as=[identifier, page or "", str(item.get("originalIdentifier") or "")],
     )
     data = record.data
     data["title"] = " ".join(str(item.get("title") or identifier).split())

@@ -165,6 +165,11 @@ class Report:
         ]
         out += [f"  rechazado {r['record']}: {r['reason']}" for r in self.refused[:50]]
         out += [f"  duplicado {d['record']}: {d['reason']}" for d in self.duplicates[:50]]
+        grouped = Counter((a["field"], a["value"]) for a in self.approximated)
+        out += [
+            f"  sin equivalente en los vocabularios, {name}: «{value}» ({n})"
+            for (name, value), n in grouped.most_common(20)
+        ]
         return out
 
 

@@ -133,6 +133,7 @@ def package_dict(resource: Resource) -> dict[str, Any]:
             {"key": "uri", "value": urls.resource_uri(resource.slug)},
             *_extras(resource, vocab),
             *_good_practice_extras(resource),
+            *_provenance_extras(resource),
         ],
     }
 
@@ -162,6 +163,14 @@ def _extras(resource: Resource, vocab) -> list[dict[str, str]]:
         if value not in (None, "", []):
             extras.append({"key": spec.ckan_extra or spec.name, "value": _extra_text(value)})
     return extras
+
+
+def _provenance_extras(resource: Resource) -> list[dict[str, str]]:
+    """Where a harvested record comes from (a portal harvesting us back skips its own)."""
+    record = resource.harvest
+    if record is None or not record.original_uri:
+        return []
+    return [{"key": "original_uri", "value": record.original_uri}]
 
 
 def _good_practice_extras(resource: Resource) -> list[dict[str, str]]:

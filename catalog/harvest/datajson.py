@@ -166,6 +166,10 @@ def dataset_object(resource: Resource) -> dict[str, Any]:
     practice = good_practice_summary(resource)
     if practice:  # an extension of DCAT-US (its schema allows more properties)
         data["goodPractice"] = {"@context": {"@vocab": str(CGP)}, **practice}
+    if resource.harvest is not None and resource.harvest.original_uri:
+        # an extension: where a harvested record comes from (a portal harvesting us back
+        # recognises its own record and skips it)
+        data["originalIdentifier"] = resource.harvest.original_uri
     rank = {key: n for n, key in enumerate(ORDER)}
     return {key: data[key] for key in sorted(data, key=lambda k: rank.get(k, len(ORDER)))}
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from rdflib import Graph, Literal, URIRef
@@ -138,9 +138,16 @@ def _value(kind: str, term: Node, vocab: Vocabularies) -> Any:
         return str(term)
     if kind == "date":
         python = term.toPython() if isinstance(term, Literal) else None
-        return python if isinstance(python, date) else date.fromisoformat(str(term)[:10])
+        if isinstance(python, datetime):  # another portal may give a date-time
+            return python.date()
+        if isinstance(python, date):
+            return python
+        try:
+            return date.fromisoformat(str(term)[:10])
+        except ValueError:
+            return None
     if kind == "iri":
-        return str(term)
+        return str(term) if isinstance(term, URIRef) else None
     concept = vocab.concept(str(term))
     return concept.notation if concept is not None and concept.scheme == _scheme(kind) else None
 

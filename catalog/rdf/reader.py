@@ -26,7 +26,7 @@ from ..registry import BY_NAME
 from ..vocab import Vocabularies
 from . import profile
 from .formats import jsonld_context
-from .namespaces import ADMS, DCAT, DCT, FOAF, HYDRA, RDF, RDFS
+from .namespaces import ADMS, DCAT, DCT, FOAF, HYDRA, RDF, RDFS, VCARD
 
 THEME_SCHEMES = BY_NAME["themes"].schemes
 OUR_CONTEXT = "https://catalogo.bogota.gov.co/def/context.jsonld"
@@ -260,6 +260,18 @@ def record(graph: Graph, s: URIRef, vocab: Vocabularies) -> Record:
     ]
     if distributions:
         data["distributions"] = distributions
+        # DCAT-AP puts the licence on each distribution: the resource's is the one they share
+        licences = [d["license"] for d in distributions if d.get("license")]
+        if licences and "license" not in data:
+            data["license"] = max(set(licences), key=licences.count)
+    contact = _first(graph, s, DCAT.contactPoint)
+    if contact is not None:
+        name = _text(graph, contact, VCARD.fn)
+        email = str(_first(graph, contact, VCARD.hasEmail) or "").removeprefix("mailto:")
+        if name:
+            data["contact_name"] = name[:200]
+        if re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
+            data["contact_email"] = email
     page = _first(graph, s, DCAT.landingPage)
     ids = _identifiers(graph, s)
     remote = next((i for i in ids if i.startswith(("http://", "https://"))), None)
