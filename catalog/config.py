@@ -40,6 +40,12 @@ def load_settings(instance_path: str) -> dict:
         "CATALOG_SIGNIN_WINDOW_SECONDS": int(env.get("CATALOG_SIGNIN_WINDOW_SECONDS", 600)),
         "CATALOG_PAGE_SIZE": int(env.get("CATALOG_PAGE_SIZE", 100)),
         "CATALOG_MAX_PAGE_SIZE": int(env.get("CATALOG_MAX_PAGE_SIZE", 1000)),
+        # harvesting: hosts allowed although they would be refused (`host[:port]`, comma-
+        # separated), the size cap and the overall deadline of one document, pages per run
+        "CATALOG_FETCH_ALLOW_HOSTS": env.get("CATALOG_FETCH_ALLOW_HOSTS", ""),
+        "CATALOG_FETCH_MAX_BYTES": int(env.get("CATALOG_FETCH_MAX_BYTES", 50 * 1024 * 1024)),
+        "CATALOG_FETCH_DEADLINE": float(env.get("CATALOG_FETCH_DEADLINE", 60)),
+        "CATALOG_HARVEST_MAX_PAGES": int(env.get("CATALOG_HARVEST_MAX_PAGES", 2000)),
         "CATALOG_TITLE": env.get("CATALOG_TITLE", "Catálogo de Gestión Pública Distrital"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -17,12 +17,31 @@ import time
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
-from .stewardship.links import MAX_REDIRECTS, Refused, _PinnedHTTPS, _vet, _Watchdog
+from .stewardship.links import MAX_REDIRECTS, Refused, _PinnedHTTPS, _vet
+from .stewardship.links import _Watchdog as _LinkWatchdog
 
 USER_AGENT = "CatalogoGestionPublicaBogota-Harvester/1.0 (+https://catalogo.bogota.gov.co/acerca)"
 MAX_DOCUMENT = 50 * 1024 * 1024
 DEADLINE = 60.0
 TIMEOUT = 20.0
+
+
+class _Watchdog(_LinkWatchdog):
+    """The link checker's deadline, holding the socket itself: a response that streams until
+    the connection closes is read through a file object after http.client lets go of it."""
+
+    _held: socket.socket | None = None
+
+    def hold(self, sock: socket.socket | None) -> None:
+        self._held = sock
+
+    def _fire(self) -> None:
+        super()._fire()
+        if self._held is not None:
+            try:
+                self._held.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
 
 
 class FetchError(Exception):
@@ -94,6 +113,8 @@ def fetch(
         watchdog = _Watchdog(conn, remaining)
         try:
             with watchdog:
+                conn.connect()
+                watchdog.hold(conn.sock)  # http.client drops conn.sock once the body streams
                 conn.request(
                     "GET",
                     path,

@@ -496,3 +496,80 @@ def test_bad_source_definitions_are_refused_with_the_field(target):
         assert field in output, output
     with target.app_context():
         assert db.session.query(HarvestSource).count() == 0
+
+
+def test_size_cap_deadline_and_page_limit_stop_a_source(target):
+    import time as clock
+
+    big = b"@prefix dct: <http://purl.org/dc/terms/> .\n" + b"# relleno\n" * 20000
+    app = fixture_server({"/grande.ttl": ("text/turtle", big)})
+
+    @app.route("/lento.ttl")
+    def slow():
+        def trickle():
+            for _ in range(50):
+                clock.sleep(0.1)
+                yield b"# "
+
+        return Response(trickle(), content_type="text/turtle")
+
+    docs: dict[str, tuple[str, bytes]] = {}
+    paged = fixture_server(docs)
+    with serve(app) as url, serve(paged) as paged_url:
+        for n in range(5):  # an endless chain of pages
+            link = f"<{paged_url}/v> <http://www.w3.org/ns/hydra/core#next> <{paged_url}/p{n + 1}.ttl> ."
+            docs[f"/p{n}.ttl"] = ("text/turtle", link.encode())
+        target.config.update(
+            CATALOG_FETCH_MAX_BYTES=100_000, CATALOG_FETCH_DEADLINE=1.0, CATALOG_HARVEST_MAX_PAGES=3
+        )
+        target.config["CATALOG_FETCH_ALLOW_HOSTS"] = (
+            f"{urlsplit(url).netloc},{urlsplit(paged_url).netloc}"
+        )
+        add(target, "grande", "dcat", url + "/grande.ttl")
+        add(target, "paginas", "dcat", paged_url + "/p0.ttl")
+        code, output = harvest(target, "run", "paginas")
+        assert code == 2 and "más de 3 páginas" in output, output
+        add(target, "lenta", "dcat", url + "/lento.ttl")
+        code, output = harvest(target, "run", "grande")
+        assert code == 2 and "tamaño máximo" in output, output
+        started = clock.monotonic()
+        code, output = harvest(target, "run", "lenta")
+        assert code == 2 and "sin respuesta completa" in output, output
+        assert clock.monotonic() - started < 4
+    with target.app_context():
+        assert db.session.query(Resource).count() == 0
+
+
+def test_dry_run_changes_nothing_and_a_locked_source_does_not_start(demo_app, target):
+    from .conftest import database_state
+
+    with live_catalog(demo_app) as url:
+        allow(target, url)
+        add(target, "demo", "dcat", url + "/catalog.ttl?page_size=50")
+        before = database_state(target)
+        code, output = harvest(target, "run", "demo", "--dry-run")
+        total = len(published_titles(demo_app, public_only=True))
+        assert code == 0 and "Simulación" in output and f"nuevos {total}," in output, output
+        assert database_state(target) == before
+        with target.app_context():  # another host holds the run lock
+            source = db.session.execute(db.select(HarvestSource)).scalar_one()
+            from catalog.models.types import utcnow
+
+            source.lock_until = utcnow() + timedelta(minutes=30)
+            db.session.commit()
+        code, output = harvest(target, "run", "demo")
+        assert code == 3 and "en curso" in output, output
+        with target.app_context():
+            assert db.session.query(Resource).count() == 0
+            source = db.session.execute(db.select(HarvestSource)).scalar_one()
+            source.lock_until = None
+            db.session.commit()
+        # --due runs what is due (never run), then nothing until the schedule says so
+        code, output = harvest(target, "run", "--due")
+        assert code == 0 and f"nuevos {total}," in output, output
+        code, output = harvest(target, "run", "--due")
+        assert code == 0 and output.strip() == "", output
+        with target.app_context():
+            source = db.session.execute(db.select(HarvestSource)).scalar_one()
+            assert source.lock_until is None and source.runs[0].status == "ok"
+            assert source.runs[0].counts["created"] == total

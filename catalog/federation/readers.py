@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 from flask import current_app
 
-from ..fetcher import Document, FetchError, allowed_hosts, fetch
+from ..fetcher import DEADLINE, MAX_DOCUMENT, Document, FetchError, allowed_hosts, fetch
 from ..markdown import html_to_markdown
 from ..models import HarvestSource
 from ..rdf.reader import Record, Unreadable, next_page, parse, records
@@ -41,11 +41,22 @@ def _vocab():
 
 
 def _get(url: str, accept: str) -> Document:
-    allow = allowed_hosts(current_app.config.get("CATALOG_FETCH_ALLOW_HOSTS"))
+    config = current_app.config
+    allow = allowed_hosts(config.get("CATALOG_FETCH_ALLOW_HOSTS"))
     try:
-        return fetch(url, accept=accept, allow=allow)
+        return fetch(
+            url,
+            accept=accept,
+            allow=allow,
+            max_bytes=int(config.get("CATALOG_FETCH_MAX_BYTES") or MAX_DOCUMENT),
+            deadline=float(config.get("CATALOG_FETCH_DEADLINE") or DEADLINE),
+        )
     except FetchError as error:
         raise SourceFailed(f"{url}: {error}") from None
+
+
+def _max_pages() -> int:
+    return int(current_app.config.get("CATALOG_HARVEST_MAX_PAGES") or MAX_PAGES)
 
 
 def _json(document: Document) -> Any:
@@ -69,8 +80,8 @@ def _dcat(source: HarvestSource) -> Iterator[list[Record]]:
     while url:
         if url in seen:
             raise SourceFailed(f"la página {url} se repite: la cosecha se detiene")
-        if len(seen) >= MAX_PAGES:
-            raise SourceFailed(f"más de {MAX_PAGES} páginas: la cosecha se detiene")
+        if len(seen) >= _max_pages():
+            raise SourceFailed(f"más de {_max_pages()} páginas: la cosecha se detiene")
         seen.add(url)
         document = _get(url, RDF_ACCEPT)
         try:
@@ -137,7 +148,7 @@ def _ckan(source: HarvestSource) -> Iterator[list[Record]]:
     base = _ckan_base(source.url)
     organization = (source.filters or {}).get("organization")
     start, total = 0, None
-    for _ in range(MAX_PAGES):
+    for _ in range(_max_pages()):
         query = f"rows={CKAN_ROWS}&start={start}&sort={quote('id asc')}"
         if organization:
             query += "&fq=" + quote(f'organization:"{organization}"')
@@ -152,7 +163,7 @@ def _ckan(source: HarvestSource) -> Iterator[list[Record]]:
         start += len(packages)
         if not packages or start >= total:
             return
-    raise SourceFailed(f"más de {MAX_PAGES} páginas: la cosecha se detiene")
+    raise SourceFailed(f"más de {_max_pages()} páginas: la cosecha se detiene")
 
 
 def _package(base: str, package: dict[str, Any]) -> Record:
