@@ -107,6 +107,10 @@ ROUTES: dict[str, str] = {
     "workspace.revoke_token": MANAGE,
     "workspace.units": MANAGE,
     "workspace.edit_unit": MANAGE,
+    "workspace.harvest_sources": MANAGE,
+    "workspace.harvest_source": MANAGE,
+    "workspace.harvest_run": MANAGE,
+    "workspace.harvest_toggle": MANAGE,
     "workspace.admin_publishers": ADMIN,
     "workspace.admin_publisher": ADMIN,
     "workspace.admin_users": ADMIN,
@@ -220,6 +224,10 @@ def _build(app) -> World:
             resource, {"distributions": [*items, new]}, editor, partial=True, trusted=True
         )
         file_dist = resource.distributions[-1].uuid
+        from catalog.federation.sync import add_source
+
+        # a source whose address the fetcher refuses: a run fails fast, without network
+        add_source("fuente-a", "entidad-a", "dcat", "http://127.0.0.1:9/catalogo.ttl")
         world = World(
             tokens=tokens,
             user_ids=user_ids,
@@ -343,6 +351,20 @@ def _calls(endpoint: str, world: World) -> list[Call]:
             )
         ],
         "workspace.api_tokens": [Call("GET", "/publicar/entidad/entidad-a/tokens")],
+        "workspace.harvest_sources": [
+            Call("GET", "/publicar/entidad/entidad-a/cosecha"),
+            Call(
+                "POST",
+                "/publicar/entidad/entidad-a/cosecha",
+                data={"name": "otra", "kind": "ckan", "url": "https://datos.example.org"},
+            ),
+        ],
+        "workspace.harvest_source": [Call("GET", "/publicar/cosecha/fuente-a")],
+        "workspace.harvest_run": [
+            Call("POST", "/publicar/cosecha/fuente-a/ejecutar", data={"vista_previa": "1"}),
+            Call("POST", "/publicar/cosecha/fuente-a/ejecutar"),
+        ],
+        "workspace.harvest_toggle": [Call("POST", "/publicar/cosecha/fuente-a/estado")],
         "workspace.revoke_token": [
             Call("POST", f"/publicar/entidad/entidad-a/tokens/{world.spare_token_id}/revocar")
         ],

@@ -15,6 +15,6 @@ def init_workspace(app: Flask) -> None:
     from . import auth
 
     auth.init_login(app)
-    from . import admin, dashboard, history, imports, members, resources  # noqa: F401  (register the views)
+    from . import admin, dashboard, harvest, history, imports, members, resources  # noqa: F401  (register the views)
 
     app.register_blueprint(bp)

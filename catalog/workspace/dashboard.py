@@ -10,7 +10,16 @@ from sqlalchemy.orm import selectinload
 
 from ..errors import Forbidden, NotFound
 from ..extensions import db
-from ..models import DRAFT, PUBLISHED, WITHDRAWN, Distribution, LinkCheck, Publisher, Resource
+from ..models import (
+    DRAFT,
+    PUBLISHED,
+    WITHDRAWN,
+    Distribution,
+    HarvestSource,
+    LinkCheck,
+    Publisher,
+    Resource,
+)
 from ..schemas.access_exceptions import attention_note, may_need_attention
 from ..services import resources as service
 from ..stewardship.reviews import due_reviews
@@ -92,6 +101,7 @@ def entity_dashboard(slug: str):
         publisher=publisher,
         resources=resources,
         attention=attention(publisher),
+        failing_sources=failing_sources(family),
         counts=counts,
         page=int(page),
         pages=pages,
@@ -100,6 +110,16 @@ def entity_dashboard(slug: str):
         words=words,
         can_manage=actor.can_manage(publisher),
     )
+
+
+def failing_sources(family: list[int]) -> list[HarvestSource]:
+    """The entity's harvest sources whose last run failed."""
+    sources = db.session.execute(
+        db.select(HarvestSource)
+        .where(HarvestSource.publisher_id.in_(family), HarvestSource.active.is_(True))
+        .order_by(HarvestSource.name)
+    ).scalars()
+    return [s for s in sources if s.runs and s.runs[0].status == "failed"]
 
 
 def attention(publisher: Publisher) -> list[tuple[Resource, str]]:

@@ -169,6 +169,7 @@ def edit_resource(slug: str):
 @login_required
 def update_resource(slug: str):
     resource = _editable_resource(slug)
+    current_actor().require_write(resource)  # a harvested resource is its source's
     resource_type = _type_of(request.form.get("type") or resource.type)
     return _submit(resource, resource_type)
 
