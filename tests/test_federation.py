@@ -573,3 +573,33 @@ def test_dry_run_changes_nothing_and_a_locked_source_does_not_start(demo_app, ta
             source = db.session.execute(db.select(HarvestSource)).scalar_one()
             assert source.lock_until is None and source.runs[0].status == "ok"
             assert source.runs[0].counts["created"] == total
+
+
+def test_after_harvesting_the_catalog_still_conforms_and_every_output_carries_it(target):
+    from rdflib import Graph
+
+    from .test_rdf import shacl_results
+
+    documents = {}
+    for portal in ("ckan-2.10", "socrata", "ckanext-dcat", "geonetwork"):
+        kind, path, files, _ = PORTALS[portal]
+        documents[portal] = (kind, path, {k: (c, load(n)) for k, (c, n) in files.items()})
+    for portal, (kind, path, files) in documents.items():
+        with serve(fixture_server(files)) as url:
+            allow(target, url)
+            name = portal.replace(".", "-")
+            add(target, name, kind, url + path)
+            assert harvest(target, "run", name)[0] == 0
+    client = target.test_client()
+    graph = Graph().parse(data=client.get("/catalog.ttl?page_size=all").data, format="turtle")
+    for name, found in shacl_results(graph).items():
+        assert not found["Violation"], (name, found["Violation"][:5])
+    titles = harvested(target)
+    assert len(titles) == 8
+    data = client.get("/data.json").get_json()
+    assert {d["title"] for d in data["dataset"]} == set(titles)
+    assert all(d.get("originalIdentifier") for d in data["dataset"])
+    ckan = client.get("/api/3/action/package_search?rows=100").get_json()["result"]
+    assert ckan["count"] == 8
+    feed = client.get("/feeds/recursos.atom").get_data(as_text=True)
+    assert "Siniestros viales consolidados" in feed
