@@ -517,7 +517,8 @@ def test_size_cap_deadline_and_page_limit_stop_a_source(target):
     paged = fixture_server(docs)
     with serve(app) as url, serve(paged) as paged_url:
         for n in range(5):  # an endless chain of pages
-            link = f"<{paged_url}/v> <http://www.w3.org/ns/hydra/core#next> <{paged_url}/p{n + 1}.ttl> ."
+            hydra_next = "<http://www.w3.org/ns/hydra/core#next>"
+            link = f"<{paged_url}/v> {hydra_next} <{paged_url}/p{n + 1}.ttl> ."
             docs[f"/p{n}.ttl"] = ("text/turtle", link.encode())
         target.config.update(
             CATALOG_FETCH_MAX_BYTES=100_000, CATALOG_FETCH_DEADLINE=1.0, CATALOG_HARVEST_MAX_PAGES=3
