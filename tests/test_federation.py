@@ -239,6 +239,78 @@ def test_create_update_unchanged_removed_and_back(demo_app, target):
         assert db.session.query(Resource).filter(Resource.status == WITHDRAWN).count() == 0
 
 
+@pytest.mark.parametrize(
+    "kind, path", [("dcat", "/catalog.nt?page_size=20"), ("ckan", "/")], ids=["dcat", "ckan"]
+)
+def test_incremental_runs_ask_only_for_what_changed_and_withdraw_nothing(
+    demo_app, target, kind, path
+):
+    from catalog.services.actors import Actor
+    from catalog.services.resources import change_status, get_resource, update_resource
+
+    with demo_app.app_context():  # the source's records were last changed two days ago
+        from catalog.models.types import utcnow
+
+        db.session.execute(db.update(Resource).values(updated_at=utcnow() - timedelta(days=2)))
+        db.session.commit()
+    with live_catalog(demo_app) as url:
+        allow(target, url)
+        add(target, "demo", kind, url + path)
+        code, output = harvest(target, "run", "demo")
+        total = len(published_titles(demo_app, public_only=True))
+        assert code == 0 and f"nuevos {total}," in output, output
+        with target.app_context():
+            record = (
+                db.session.execute(db.select(HarvestRecord).order_by(HarvestRecord.id))
+                .scalars()
+                .first()
+            )
+            changed_slug = record.resource.slug
+            source_slug = record.original_uri.rstrip("/").rsplit("/", 1)[1]
+            other = (
+                db.session.execute(db.select(HarvestRecord).where(HarvestRecord.id != record.id))
+                .scalars()
+                .first()
+            )
+            gone_slug = other.original_uri.rstrip("/").rsplit("/", 1)[1]
+            gone_remote = other.remote_id
+        with demo_app.app_context():
+            changed, gone = get_resource(source_slug), get_resource(gone_slug)
+            update_resource(changed, {"title": "Cambiado hoy"}, Actor.system(), partial=True)
+            change_status(gone, WITHDRAWN, Actor.system(), reason="fin")
+
+        # incremental: the source lists only what changed; nothing is withdrawn
+        code, output = harvest(target, "run", "demo", "--incremental")
+        assert code == 0, output
+        assert "incremental: solo lo modificado desde" in output, output
+        assert "1 registros." in output and "actualizados 1," in output, output
+        assert "retirados 0," in output, output
+        with target.app_context():
+            row = db.session.execute(
+                db.select(HarvestRecord).where(HarvestRecord.remote_id == gone_remote)
+            ).scalar_one()
+            assert row.missing_since is None and row.resource.status == PUBLISHED
+            assert (
+                db.session.execute(
+                    db.select(Resource.title).where(Resource.slug == changed_slug)
+                ).scalar_one()
+                == "Cambiado hoy"
+            )
+            last = db.session.execute(
+                db.select(HarvestSource).where(HarvestSource.name == "demo")
+            ).scalar_one()
+            assert last.runs[0].complete is False
+
+        # a complete run (the default by name) sees the whole listing and starts the grace
+        code, output = harvest(target, "run", "demo")
+        assert f"sin cambios {total - 1}," in output and "incremental" not in output, output
+        with target.app_context():
+            row = db.session.execute(
+                db.select(HarvestRecord).where(HarvestRecord.remote_id == gone_remote)
+            ).scalar_one()
+            assert row.missing_since is not None
+
+
 def test_harvested_resources_are_read_only(demo_app, target):
     with live_catalog(demo_app) as url:
         allow(target, url)

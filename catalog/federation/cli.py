@@ -3,6 +3,10 @@
 Exit codes of `run`: 0 the run completed (refused records are listed in the report); 2 the
 source failed (unreachable, not parseable) and nothing was changed; 3 another run of that
 source was in progress, so this one did not start; 1 a bad command (unknown source…).
+
+`run --due` (cron) is incremental where the source allows it (CKAN's metadata_modified, a
+DCAT dump offering modified_since), with a complete run at least once a day — only a complete
+run withdraws what the source removed. `run NAME` is complete unless `--incremental`.
 """
 
 from __future__ import annotations
@@ -71,8 +75,14 @@ def list_sources() -> None:
 @click.argument("name", required=False)
 @click.option("--due", is_flag=True, help="Todas las fuentes a las que les toca (para cron).")
 @click.option("--dry-run", is_flag=True, help="Mostrar qué haría, sin cambiar nada.")
+@click.option(
+    "--incremental/--full",
+    default=None,
+    help="Solo lo modificado desde la última cosecha (por omisión con --due) o todo "
+    "(por omisión con un nombre). Con --due, la completa se hace al menos una vez al día.",
+)
 @with_appcontext
-def run(name: str | None, due: bool, dry_run: bool) -> None:
+def run(name: str | None, due: bool, dry_run: bool, incremental: bool | None) -> None:
     """Cosechar una fuente (o las que tocan con --due) e imprimir el informe."""
     if bool(name) == due:
         click.echo("Indique el nombre de una fuente o --due.", err=True)
@@ -89,7 +99,9 @@ def run(name: str | None, due: bool, dry_run: bool) -> None:
         sources = [found]
     worst = 0
     for source in sources:
-        report = sync.run(source, dry_run=dry_run)
+        report = sync.run(
+            source, dry_run=dry_run, incremental=due if incremental is None else incremental
+        )
         for line in report.lines():
             click.echo(line)
         worst = max(worst, report.exit_code)

@@ -24,13 +24,21 @@ from sqlalchemy import or_, update
 from .. import urls
 from ..errors import CatalogError, Invalid
 from ..extensions import db
-from ..models import PUBLISHED, WITHDRAWN, HarvestRecord, HarvestRun, HarvestSource, Publisher
+from ..models import (
+    PUBLISHED,
+    WITHDRAWN,
+    HarvestRecord,
+    HarvestRun,
+    HarvestSource,
+    Publisher,
+    Resource,
+)
 from ..models.harvest import KINDS, WITHDRAWN_AT_SOURCE
 from ..models.types import utcnow
 from ..rdf.reader import Record
 from ..schemas.resources import ResourceSchema, load
 from ..services.actors import Actor
-from ..services.resources import change_status, create_resource, update_resource
+from ..services.resources import batch, change_status, create_resource, update_resource
 from . import readers
 
 LOCK_SECONDS = 3600
@@ -141,6 +149,7 @@ class Report:
     duplicates: list[dict[str, str]] = field(default_factory=list)
     approximated: list[dict[str, str]] = field(default_factory=list)
     error: str | None = None
+    since: datetime | None = None  # an incremental run: what changed since then
 
     @property
     def exit_code(self) -> int:
@@ -158,6 +167,14 @@ class Report:
         c = self.counts
         out = [
             f"{head} «{self.source}»: {self.pages} páginas, {c['seen']} registros.",
+            *(
+                [
+                    f"  incremental: solo lo modificado desde {self.since:%Y-%m-%d %H:%M} UTC "
+                    "(los retiros se detectan en la cosecha completa, al menos una vez al día)"
+                ]
+                if self.since is not None
+                else []
+            ),
             f"  nuevos {c['created']}, actualizados {c['updated']}, sin cambios {c['unchanged']}, "
             f"retirados {c['withdrawn']}, de vuelta {c['restored']}, rechazados {c['refused']}, "
             f"duplicados {c['duplicates']}, propios omitidos {c['own']}, "
@@ -177,7 +194,7 @@ def _signature(filters: dict[str, Any] | None) -> str:
     return hashlib.sha256(json.dumps(filters or {}, sort_keys=True).encode()).hexdigest()[:16]
 
 
-def _payload(record: Record, source: HarvestSource) -> dict[str, Any]:
+def _payload(record: Record, publisher: str) -> dict[str, Any]:
     data = {k: v for k, v in record.data.items() if v is not None and not k.startswith("_")}
     if data.get("keywords"):
         data["keywords"] = list(dict.fromkeys(w[:100] for w in data["keywords"] if w))[:50]
@@ -191,7 +208,7 @@ def _payload(record: Record, source: HarvestSource) -> dict[str, Any]:
         data["description"] = data["description"][:19990].rsplit(" ", 1)[0] + " …"
     if data.get("title") and len(data["title"]) > 300:
         data["title"] = data["title"][:297].rsplit(" ", 1)[0] + " …"
-    data["publisher"] = source.publisher.slug
+    data["publisher"] = publisher
     data["status"] = PUBLISHED
     return data
 
@@ -208,9 +225,15 @@ def _reason(error: CatalogError) -> str:
     return error.message[:1000]
 
 
+BATCH = 50  # records written per transaction (each in its own savepoint)
+
+
 class _Run:
     def __init__(self, source: HarvestSource, report: Report):
         self.source, self.report = source, report
+        self.source_id, self.source_name = source.id, source.name
+        self.publisher_slug = source.publisher.slug
+        self.grace = timedelta(seconds=source.grace_seconds)
         self.actor = Actor(label=f"cosecha «{source.name}»", is_admin=True, source_id=source.id)
         self.own = urls.base().rstrip("/") + "/"
         self.signature = _signature(source.filters)
@@ -222,7 +245,24 @@ class _Run:
             ).scalars()
         }
         self.by_uri = {r.original_uri: r for r in self.known.values() if r.original_uri}
-        self.seen: set[int] = set()
+        self.status = dict(
+            db.session.execute(
+                db.select(Resource.id, Resource.status)
+                .join(HarvestRecord, HarvestRecord.resource_id == Resource.id)
+                .where(HarvestRecord.source_id == source.id)
+            ).all()
+        )
+        # what the other sources brought, by original URI: a duplicate is reported, not created
+        self.elsewhere = dict(
+            db.session.execute(
+                db.select(HarvestRecord.original_uri, HarvestSource.name)
+                .join(HarvestSource, HarvestSource.id == HarvestRecord.source_id)
+                .where(HarvestRecord.source_id != source.id)
+                .where(HarvestRecord.original_uri.is_not(None))
+            ).all()
+        )
+        self.seen: set[int] = set()  # id() of the HarvestRecord objects seen in this run
+        self.touched: list[int] = []  # rows seen unchanged: their dates move in bulk
 
     def is_own(self, record: Record) -> bool:
         names = [record.original_uri or "", record.original_page or "", *record.also_known_as]
@@ -239,15 +279,15 @@ class _Run:
         if refusal:
             self._refuse(record, refusal)
             return
-        payload = _payload(record, self.source)
+        payload = _payload(record, self.publisher_slug)
         digest = _digest(payload)
         known = self.known.get(record.remote_id) or self.by_uri.get(record.original_uri or "")
-        if known is not None and known.id in self.seen:
+        if known is not None and id(known) in self.seen:
             self._duplicate(record, "la fuente lo lista dos veces")
             return
         if known is not None and known.content_hash == digest:
             self._seen(known, record)
-            if known.resource.status == WITHDRAWN:
+            if self.status.get(known.resource_id) == WITHDRAWN:
                 self._restore(known)
             else:
                 counts["unchanged"] += 1
@@ -274,22 +314,18 @@ class _Run:
         self.report.duplicates.append({"record": record.remote_id, "reason": reason})
 
     def _seen(self, known: HarvestRecord, record: Record) -> None:
-        self.seen.add(known.id)
+        self.seen.add(id(known))
         if self.report.dry_run:
             return
-        known.last_seen_at, known.missing_since = self.now, None
-        known.filters_seen = self.signature
-        known.remote_id = record.remote_id
-        known.original_page = record.original_page
+        if known.remote_id != record.remote_id or known.original_page != record.original_page:
+            known.remote_id = record.remote_id
+            known.original_page = record.original_page
+        self.touched.append(known.id)
 
     def _create(self, record: Record, data: dict[str, Any], digest: str) -> None:
-        other = None
-        if record.original_uri:
-            other = db.session.execute(
-                db.select(HarvestRecord).where(HarvestRecord.original_uri == record.original_uri)
-            ).scalar_one_or_none()
+        other = self.elsewhere.get(record.original_uri or "")
         if other is not None:
-            self._duplicate(record, f"ya lo trajo la fuente «{other.source.name}»")
+            self._duplicate(record, f"ya lo trajo la fuente «{other}»")
             return
         self.report.counts["created"] += 1
         if self.report.dry_run:
@@ -298,7 +334,7 @@ class _Run:
 
         def provenance(resource) -> None:
             row = HarvestRecord(
-                source=self.source,
+                source_id=self.source_id,
                 resource=resource,
                 remote_id=record.remote_id,
                 original_uri=record.original_uri,
@@ -311,74 +347,129 @@ class _Run:
             holder.append(row)
 
         try:
-            create_resource(
-                data, self.actor, summary=f"Cosechado de «{self.source.name}».", along=provenance
+            resource = create_resource(
+                data, self.actor, summary=f"Cosechado de «{self.source_name}».", along=provenance
             )
         except CatalogError as error:
             self.report.counts["created"] -= 1
             self._refuse(record, _reason(error))
             return
-        self.seen.add(holder[0].id)
+        self.seen.add(id(holder[0]))
         self.known[record.remote_id] = holder[0]
+        self.status[resource.id] = resource.status
 
     def _update(
         self, known: HarvestRecord, record: Record, data: dict[str, Any], digest: str
     ) -> None:
-        restore = known.resource.status == WITHDRAWN
+        restore = self.status.get(known.resource_id) == WITHDRAWN
         self._seen(known, record)
         self.report.counts["restored" if restore else "updated"] += 1
         if self.report.dry_run:
             return
         try:
-            update_resource(
+            resource = update_resource(
                 known.resource,
                 data,
                 self.actor,
                 partial=False,
-                summary=f"Actualizado desde «{self.source.name}».",
+                summary=f"Actualizado desde «{self.source_name}».",
             )
         except CatalogError as error:
             self.report.counts["restored" if restore else "updated"] -= 1
             self._refuse(record, _reason(error))
             return
         known.content_hash = digest
-        db.session.commit()
+        self.status[resource.id] = resource.status
 
     def _restore(self, known: HarvestRecord) -> None:
         self.report.counts["restored"] += 1
         if not self.report.dry_run:
-            db.session.commit()
             change_status(known.resource, PUBLISHED, self.actor)
+            self.status[known.resource_id] = PUBLISHED
+
+    def mark_seen(self) -> None:
+        """Every record seen unchanged: seen now, not missing, under these filters."""
+        for start in range(0, len(self.touched), 500):
+            db.session.execute(
+                update(HarvestRecord)
+                .where(HarvestRecord.id.in_(self.touched[start : start + 500]))
+                .values(last_seen_at=self.now, missing_since=None, filters_seen=self.signature)
+                .execution_options(synchronize_session=False)
+            )
+        self.touched.clear()
 
     def withdraw_missing(self) -> None:
         """After a complete run: what the source stopped listing, past the grace period."""
-        grace = timedelta(seconds=self.source.grace_seconds)
         for known in list(self.known.values()):
-            resource = known.resource
-            if known.id in self.seen or resource.status == WITHDRAWN:
+            if id(known) in self.seen or self.status.get(known.resource_id) == WITHDRAWN:
                 continue
             if known.filters_seen != self.signature:  # seen under other filters: not ours to say
                 continue
             missing_since = known.missing_since or self.now
-            if self.now - missing_since >= grace:
+            if self.now - missing_since >= self.grace:
                 self.report.counts["withdrawn"] += 1
                 if not self.report.dry_run:
                     known.missing_since = missing_since
-                    db.session.commit()
-                    change_status(resource, WITHDRAWN, self.actor, reason=WITHDRAWN_AT_SOURCE)
+                    change_status(known.resource, WITHDRAWN, self.actor, reason=WITHDRAWN_AT_SOURCE)
+                    self.status[known.resource_id] = WITHDRAWN
             elif not self.report.dry_run:
                 known.missing_since = missing_since
-        if not self.report.dry_run:
-            db.session.commit()
 
 
-def run(source: HarvestSource, *, dry_run: bool = False) -> Report:
-    """One run of a source; its report (stored unless `dry_run`)."""
+def _apply_all(state: _Run, collected: list[Record], dry_run: bool) -> None:
+    """Every record, written BATCH at a time (nothing is written in a dry run)."""
+    if dry_run:
+        for record in collected:
+            state.apply(record)
+        if state.report.complete:
+            state.withdraw_missing()
+        return
+    for start in range(0, len(collected), BATCH):
+        with batch():
+            for record in collected[start : start + BATCH]:
+                state.apply(record)
+    with batch():
+        state.mark_seen()
+        if state.report.complete:  # only a complete listing says what the source removed
+            state.withdraw_missing()
+
+
+FULL_EVERY = timedelta(days=1)  # an incremental run is no substitute for this long
+CLOCK_MARGIN = timedelta(minutes=5)  # source and catalog clocks may disagree this much
+
+
+def since(source: HarvestSource, now: datetime | None = None) -> datetime | None:
+    """Where an incremental run may start: the start of the source's last successful run,
+    less a clock margin — or None when a complete run is due (never done, or older than
+    FULL_EVERY: only a complete run can tell what the source removed)."""
+    now = now or utcnow()
+    if source.last_complete_at is None or now - source.last_complete_at > FULL_EVERY:
+        return None
+    started = db.session.execute(
+        db.select(db.func.max(HarvestRun.started_at))
+        .where(HarvestRun.source_id == source.id)
+        .where(HarvestRun.status == "ok")
+        .where(HarvestRun.dry_run.is_(False))
+    ).scalar()
+    if started is None:
+        return None
+    if started.tzinfo is None:
+        started = started.replace(tzinfo=now.tzinfo)
+    return started - CLOCK_MARGIN
+
+
+def run(source: HarvestSource, *, dry_run: bool = False, incremental: bool = False) -> Report:
+    """One run of a source; its report (stored unless `dry_run`). `incremental` asks the
+    source only for what changed since the last run, when a complete run is recent enough
+    (see `since`); such a run is not complete, so it withdraws nothing."""
     report = Report(source.name, dry_run=dry_run)
+    report.since = since(source) if incremental else None
     if not dry_run and not _acquire(source):
         report.status = "locked"
         return report
     row = None
+    session = db.session()
+    expire = session.expire_on_commit
     try:
         if not dry_run:
             row = HarvestRun(source_id=source.id, dry_run=False, status="running")
@@ -386,20 +477,21 @@ def run(source: HarvestSource, *, dry_run: bool = False) -> Report:
             db.session.commit()
         collected: list[Record] = []
         try:
-            for page in readers.pages(source):
+            for page in readers.pages(source, report.since):
                 report.pages += 1
                 collected.extend(page)
         except readers.SourceFailed as error:
             report.status, report.error = "failed", str(error)
         if report.status == "ok":
-            report.complete = True
-            state = _Run(source, report)
-            for record in collected:
-                state.apply(record)
-            state.withdraw_missing()
+            report.complete = report.since is None
+            # the run holds the source's lock and its records are read-only to everyone else:
+            # its objects stay current across its own commits (no reload after each batch)
+            session.expire_on_commit = False
+            _apply_all(_Run(source, report), collected, dry_run)
         if not dry_run:
             _finish(source, row, report)
     finally:
+        session.expire_on_commit = expire
         if not dry_run:
             _release(source)
     return report

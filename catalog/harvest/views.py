@@ -198,6 +198,7 @@ def _header(newest, kept, ext, size, after, total, next_after=None) -> list:
             following=_page_url(ext, kept, size, next_after) if next_after is not None else None,
             previous=_page_url(ext, kept, size, previous) if after else None,
             last=_last_url(ext, kept, size),
+            search=urls.absolute(f"/catalog.{ext}"),
         )
         parts.append(render_header(g, ext))
     return parts

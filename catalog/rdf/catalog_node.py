@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from flask import current_app
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 
 from .. import urls
 from ..models import Publisher
@@ -141,11 +141,32 @@ def catalog_graph(
 
 
 def paging_view_graph(
-    view: str, *, first: str, following: str | None, previous: str | None, last: str
+    view: str,
+    *,
+    first: str,
+    following: str | None,
+    previous: str | None,
+    last: str,
+    search: str | None = None,
 ) -> Graph:
-    """A catalog page's hydra:PartialCollectionView."""
+    """A catalog page's hydra:PartialCollectionView; with `search` (the dump's address), a
+    hydra:search IriTemplate saying that `modified_since` filters by dct:modified, so a
+    harvester can ask only for what changed (this catalog's harvest-in does)."""
     g = new_graph()
     node = URIRef(view)
+    if search is not None:
+        template = BNode()
+        g.add((URIRef(urls.catalog_uri()), HYDRA.search, template))
+        g.add((template, RDF.type, HYDRA.IriTemplate))
+        g.add((template, HYDRA.template, Literal(search + "{?modified_since,page_size}")))
+        g.add((template, HYDRA.variableRepresentation, HYDRA.BasicRepresentation))
+        for variable, prop in (("modified_since", DCT.modified), ("page_size", HYDRA.limit)):
+            mapping = BNode()
+            g.add((template, HYDRA.mapping, mapping))
+            g.add((mapping, RDF.type, HYDRA.IriTemplateMapping))
+            g.add((mapping, HYDRA.variable, Literal(variable)))
+            g.add((mapping, HYDRA.property, prop))
+            g.add((mapping, HYDRA.required, Literal(False)))
     g.add((URIRef(urls.catalog_uri()), HYDRA.view, node))
     g.add((node, RDF.type, HYDRA.PartialCollectionView))
     g.add((node, HYDRA.first, URIRef(first)))

@@ -22,9 +22,14 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Iterable
+from functools import lru_cache
+from itertools import groupby
 from typing import Any
 
 from rdflib import BNode, Graph, URIRef
+from rdflib.plugins.serializers.jsonld import Converter
+from rdflib.plugins.shared.jsonld.context import Context
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .. import urls
@@ -36,6 +41,22 @@ from .namespaces import PREFIXES, new_graph
 
 _PREFIX_LINE = re.compile(r"^@prefix (\S*): <([^>]*)> \.$")
 _XMLNS = re.compile(r'xmlns:(\w+)="([^"]*)"')
+
+
+Triple = tuple[Any, Any, Any]
+
+
+def _order(t: Triple) -> tuple[str, str, str]:
+    return (t[0].n3(), t[1].n3(), t[2].n3())
+
+
+def _graph(triples: Iterable[Triple]) -> Graph:
+    """A graph holding `triples` in the order given (rdflib writes JSON-LD and RDF/XML in
+    insertion order, so ordered input gives the same bytes in every process)."""
+    graph = new_graph()
+    for triple in triples:
+        graph.add(triple)
+    return graph
 
 
 def fragment_nt(g: Graph) -> str:
@@ -57,13 +78,21 @@ def fragment_ttl(g: Graph, nt: str) -> str:
     return "\n".join(body).strip() + "\n"
 
 
+@lru_cache(maxsize=1)
+def _context() -> Context:
+    """The published @context, parsed once (rdflib would parse it again for every call)."""
+    return Context(jsonld_context())
+
+
 def fragment_jsonld(g: Graph) -> str:
-    data = json.loads(g.serialize(format="json-ld", context=jsonld_context(), auto_compact=True))
-    data.pop("@context", None)
-    nodes = data.pop("@graph", None)
-    if nodes is None:
-        nodes = [data] if data else []
-    return json.dumps(nodes, ensure_ascii=False, separators=(",", ":"))
+    """The graph's node objects, compacted with the published context, keys sorted."""
+    context = _context()
+    data: Any = Converter(context, True, False).convert(g)
+    if isinstance(data, dict):
+        data.pop("@context", None)
+        nodes = data.pop(context.graph_key, None)
+        data = nodes if nodes is not None else ([data] if data else [])
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
 def fragment_rdfxml(g: Graph) -> str:
@@ -82,36 +111,23 @@ def fragment_rdfxml(g: Graph) -> str:
     return body.strip("\n") + "\n"
 
 
-def canonical(g: Graph) -> Graph:
-    """The same triples inserted in a fixed order: rdflib writes JSON-LD and RDF/XML in
-    insertion order, so the same description gives the same bytes in every process."""
-    ordered = new_graph()
-    for triple in sorted(g, key=lambda t: (t[0].n3(), t[1].n3(), t[2].n3())):
-        ordered.add(triple)
-    return ordered
+def canonical(g: Iterable[Triple]) -> Graph:
+    """The same triples inserted in a fixed order."""
+    return _graph(sorted(g, key=_order))
 
 
-def _by_subject(g: Graph) -> list[Graph]:
-    """One graph per subject, in subject order (rdflib's JSON-LD and RDF/XML writers visit
-    subjects in set order, which changes from one process to the next)."""
-    parts: dict[str, Graph] = {}
-    for triple in g:
-        key = triple[0].n3()
-        if key not in parts:
-            parts[key] = new_graph()
-        parts[key].add(triple)
-    return [canonical(parts[key]) for key in sorted(parts)]
-
-
-def render_graph(g: Graph) -> dict[str, str]:
-    """Every serialisation of `g`, the same bytes for the same triples in any process."""
-    g = canonical(g)
-    nt = fragment_nt(g)
-    subjects = _by_subject(g)
+def render_graph(g: Iterable[Triple]) -> dict[str, str]:
+    """Every serialisation of the triples `g`, the same bytes for the same triples in any
+    process. JSON-LD and RDF/XML are written one subject at a time, in subject order (rdflib's
+    writers visit subjects in set order, which changes from one process to the next)."""
+    ordered = sorted(g, key=_order)
+    whole = _graph(ordered)
+    nt = fragment_nt(whole)
+    subjects = [_graph(group) for _, group in groupby(ordered, key=lambda t: t[0].n3())]
     nodes = [fragment_jsonld(part)[1:-1] for part in subjects]
     return {
         "nt": nt,
-        "ttl": fragment_ttl(g, nt),
+        "ttl": fragment_ttl(whole, nt),
         "jsonld": "[" + ",".join(n for n in nodes if n) + "]",
         "rdfxml": "".join(fragment_rdfxml(part) for part in subjects),
     }
@@ -128,45 +144,46 @@ def owned_prefixes(resource) -> tuple[str, ...]:
     return tuple(own)
 
 
-def split_graph(g: Graph, owned: tuple[str, ...]) -> tuple[Graph, dict[URIRef, Graph]]:
+def split_graph(
+    g: Iterable[Triple], owned: tuple[str, ...]
+) -> tuple[list[Triple], dict[URIRef, list[Triple]]]:
     """(own triples, {shared subject: its triples})."""
-    own = new_graph()
-    shared: dict[URIRef, Graph] = {}
+    own: list[Triple] = []
+    shared: dict[URIRef, list[Triple]] = {}
     exact = set(owned)
     hashed = tuple(o + "#" for o in owned)
     for triple in g:
         subject = triple[0]
         if isinstance(subject, BNode) or str(subject) in exact or str(subject).startswith(hashed):
-            own.add(triple)
+            own.append(triple)
         else:
-            block = shared.get(subject)  # type: ignore[call-overload]
-            if block is None:
-                block = shared[subject] = new_graph()  # type: ignore[index]
-            block.add(triple)
+            shared.setdefault(subject, []).append(triple)
     return own, shared
 
 
 # a shared node's rendering depends only on its triples: each block is keyed by the hash of
 # its N-Triples text (content-addressed, so a stored block never changes) and rendered once
-_BLOCKS: dict[str, tuple[str, dict[str, str]]] = {}
+# per process (the in-process cache is keyed by the triples themselves)
+_BLOCKS: dict[frozenset, tuple[str, dict[str, str]]] = {}
 _BLOCKS_MAX = 5000
 
 
-def render_block(g: Graph) -> tuple[str, dict[str, str]]:
+def render_block(triples: Iterable[Triple]) -> tuple[str, dict[str, str]]:
     """(key, text per format) of one shared subject's triples (JSON-LD: the node object)."""
-    nt = fragment_nt(g)
-    cached = _BLOCKS.get(nt)
+    found = frozenset(triples)
+    cached = _BLOCKS.get(found)
     if cached is None:
         if len(_BLOCKS) >= _BLOCKS_MAX:
             _BLOCKS.clear()
-        texts = render_graph(g)
+        texts = render_graph(found)
         texts["jsonld"] = texts["jsonld"][1:-1]
-        cached = _BLOCKS[nt] = (hashlib.sha256(nt.encode()).hexdigest()[:32], texts)
+        key = hashlib.sha256(texts["nt"].encode()).hexdigest()[:32]
+        cached = _BLOCKS[found] = (key, texts)
     return cached
 
 
 def render_split(
-    g: Graph, owned: tuple[str, ...]
+    g: Iterable[Triple], owned: tuple[str, ...]
 ) -> tuple[dict[str, str], list[tuple[str, dict[str, str]]]]:
     """(own part per format, the shared blocks as (key, text per format), by subject)."""
     own, shared = split_graph(g, owned)

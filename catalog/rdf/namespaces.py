@@ -89,7 +89,7 @@ __all__ = [
 
 def new_graph() -> Graph:
     """An empty graph with the catalog's prefixes bound (and only those)."""
-    graph = Graph(bind_namespaces="none")
+    graph = Graph(store="SimpleMemory", bind_namespaces="none")
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace)
     return graph

@@ -28,24 +28,66 @@ from .history import record_revision
 BOGOTA = ZoneInfo("America/Bogota")
 
 
+class _Unchanged(Exception):
+    """Raised inside `_writing` when the change turned out to change nothing: undo quietly."""
+
+
 @contextmanager
-def _writing() -> Iterator[None]:
-    """Commit on success; on any error roll back so the session holds nothing half-done."""
+def batch() -> Iterator[None]:
+    """Writes inside commit together at the end, each in its own savepoint, so a refused write
+    undoes only itself and the others stay. One transaction for many writes (a harvest run):
+    the caller decides the size; an error outside any write rolls the whole batch back."""
+    session = db.session
+    session.info["batch"] = True
     try:
         yield
-        db.session.commit()
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.info.pop("batch", None)
+
+
+@contextmanager
+def _writing() -> Iterator[None]:
+    """Commit on success (inside `batch`: release the savepoint); on any error roll back so
+    the session holds nothing half-done."""
+    session = db.session
+    nested = session.begin_nested() if session.info.get("batch") else None
+    pending = session.info.get("chain_head")
+
+    def undo() -> None:
+        if nested is None:
+            session.rollback()
+            return
+        nested.rollback()
+        # the savepoint's revision never happened: the witness must not move to it
+        if pending is None:
+            session.info.pop("chain_head", None)
+        else:
+            session.info["chain_head"] = pending
+
+    try:
+        yield
+        if nested is None:
+            session.commit()
+        else:
+            nested.commit()
+    except _Unchanged:
+        undo()
     except StaleDataError as error:
-        db.session.rollback()
+        undo()
         raise PreconditionFailed(
             "Otra persona modificó este recurso al mismo tiempo; recárguelo e intente de nuevo."
         ) from error
     except IntegrityError as error:
-        db.session.rollback()
+        undo()
         raise Conflict(
             "El cambio choca con datos existentes (por ejemplo, un slug repetido)."
         ) from error
     except BaseException:
-        db.session.rollback()
+        undo()
         raise
 
 
@@ -254,8 +296,7 @@ def update_resource(
         resource.updated_at = utcnow()
         revision = record_revision(resource, actor, action, before, summary)
         if revision is None:  # nothing changed: keep the version and the dates
-            db.session.rollback()
-            return resource
+            raise _Unchanged
         refresh_derived(resource)
     return resource
 
