@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 import pytest
@@ -370,3 +371,48 @@ def test_a_head_given_by_hand_wins_over_the_witness(demo_app):
         db.session.execute(db.delete(ChainHead))
         db.session.commit()
         assert "head" in kinds(verify(record=False))
+
+
+def test_a_batch_keeps_the_good_writes_and_undoes_a_refused_one_whole(demo_app):
+    """A harvest writes many resources in one transaction, each in a savepoint: a write
+    refused after its revision was recorded leaves no row, no revision and no witness of it."""
+    from catalog.errors import Conflict
+    from catalog.services.resources import batch, create_resource
+
+    def refuse(_resource):
+        raise Conflict("rechazado a propósito")
+
+    with demo_app.app_context():
+        revisions = db.session.query(Revision).count()
+        head_before = db.session.get(ChainHead, 1).length
+        existing = db.session.execute(db.select(Resource).order_by(Resource.id)).scalars().first()
+        data = {"type": existing.type, "publisher": existing.publisher.slug, "status": PUBLISHED}
+        with batch():
+            create_resource({**data, "title": "Primero del lote"}, Actor.system())
+            with pytest.raises(Conflict):
+                create_resource({**data, "title": "Rechazado"}, Actor.system(), along=refuse)
+            create_resource({**data, "title": "Tercero del lote"}, Actor.system())
+            # the batch's last write is refused too: the witness must stay at the third
+            with pytest.raises(Conflict):
+                create_resource({**data, "title": "Rechazado"}, Actor.system(), along=refuse)
+        titles = set(db.session.execute(db.select(Resource.title)).scalars())
+        assert {"Primero del lote", "Tercero del lote"} <= titles
+        assert "Rechazado" not in titles
+        assert db.session.query(Revision).count() == revisions + 2
+        assert db.session.get(ChainHead, 1).length == head_before + 2
+        head = db.session.get(ChainHead, 1)
+        # the witness moved with the commit to the batch's last good write, no further
+        witnessed = json.loads(Path(demo_app.config["CATALOG_WITNESS_FILE"]).read_text())
+        assert witnessed == {"hash": head.hash, "length": head.length}
+
+        # a batch that fails outside any write is undone whole: the witness never moved
+        with pytest.raises(RuntimeError), batch():
+            create_resource({**data, "title": "Perdido con su lote"}, Actor.system())
+            raise RuntimeError("el proceso falla a mitad del lote")
+        assert "Perdido con su lote" not in set(
+            db.session.execute(db.select(Resource.title)).scalars()
+        )
+        after = json.loads(Path(demo_app.config["CATALOG_WITNESS_FILE"]).read_text())
+        assert after == witnessed
+    code, output = run_cli(demo_app)
+    assert code == 0, output

@@ -71,6 +71,8 @@ def init_witness(app: Flask) -> None:
 
     @event.listens_for(Session, "after_commit")
     def _after_commit(session: Session) -> None:
+        if session.in_nested_transaction():  # a savepoint released: nothing committed yet
+            return
         pending = session.info.pop("chain_head", None)
         if pending is None or not pending[0]:
             return
@@ -85,4 +87,6 @@ def init_witness(app: Flask) -> None:
 
     @event.listens_for(Session, "after_rollback")
     def _after_rollback(session: Session) -> None:
+        if session.in_nested_transaction():  # a savepoint undone: `_writing` restores it
+            return
         session.info.pop("chain_head", None)
