@@ -6,6 +6,7 @@ import click
 from flask import Flask
 from flask.cli import FlaskGroup, with_appcontext
 
+from .continuity.cli import export, import_
 from .errors import CatalogError
 from .extensions import db
 from .federation.cli import harvest
@@ -29,6 +30,8 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(token)
     app.cli.add_command(user)
     app.cli.add_command(harvest)
+    app.cli.add_command(export)
+    app.cli.add_command(import_)
 
 
 @click.command("init-db")

@@ -31,5 +31,8 @@ def configure_engine(engine: Engine, lock_timeout_ms: int = 5000) -> None:
     def _on_begin(connection):
         # A write request takes the write lock up front: in WAL mode a read transaction that
         # later writes fails at once if another writer committed meanwhile.
-        writing = not has_request_context() or request.method not in _READ_METHODS
+        if connection.get_execution_options().get("catalog_read_only"):
+            writing = False  # an export's snapshot: a plain read transaction, no write lock
+        else:
+            writing = not has_request_context() or request.method not in _READ_METHODS
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")

@@ -56,14 +56,18 @@ def _present(snap: dict) -> dict:
     return {key: value for key, value in snap.items() if value is not None}
 
 
-def verify(known: witness.Head | None = None, *, record: bool = True) -> Report:
+def verify(
+    known: witness.Head | None = None, *, record: bool = True, commit: bool = True
+) -> Report:
     """Check everything. `known` is a chain head recorded outside this database (by default
-    the witness file); after a clean run the witness moves to the current head."""
+    the witness file); after a clean run the witness moves to the current head. With
+    `commit=False` (an import checking what it wrote before committing) the file checks are
+    kept in the caller's transaction, not committed."""
     report = Report()
     hashes_at = _check_chains(report)
     _check_known_head(report, hashes_at, known)
     _check_records(report)
-    _check_files(report)
+    _check_files(report, commit)
     if report.ok and record and report.head is not None:
         witness.write(witness.witness_path(), report.head)
     return report
@@ -158,7 +162,7 @@ def _check_records(report: Report) -> None:
             report.problems.append(f"recurso {resource.slug}: {OUTSIDE}")
 
 
-def _check_files(report: Report) -> None:
+def _check_files(report: Report, commit: bool = True) -> None:
     files_dir = Path(current_app.config["CATALOG_FILES_DIR"])
     hosted = db.session.execute(
         db.select(Distribution).where(Distribution.file_key.is_not(None))
@@ -170,7 +174,7 @@ def _check_files(report: Report) -> None:
         results[dist.id] = problem
         if problem:
             report.problems.append(f"archivo {dist.file_key}: {problem}")
-    _record_file_checks(results)
+    _record_file_checks(results, commit)
 
 
 def _file_problem(path: Path, checksum: str | None) -> str | None:
@@ -183,7 +187,7 @@ def _file_problem(path: Path, checksum: str | None) -> str | None:
     return None if digest.hexdigest() == checksum else "su SHA-256 no coincide"
 
 
-def _record_file_checks(results: dict[int, str | None]) -> None:
+def _record_file_checks(results: dict[int, str | None], commit: bool = True) -> None:
     """Keep each file's result (the stewardship check "archivos íntegros" reads it)."""
     now = utcnow()
     existing = {c.distribution_id: c for c in db.session.execute(db.select(FileCheck)).scalars()}
@@ -191,4 +195,7 @@ def _record_file_checks(results: dict[int, str | None]) -> None:
         check = existing.get(distribution_id) or FileCheck(distribution_id=distribution_id)
         check.checked_at, check.ok, check.problem = now, problem is None, problem
         db.session.add(check)
-    db.session.commit()
+    if commit:
+        db.session.commit()
+    else:
+        db.session.flush()
