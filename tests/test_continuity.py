@@ -65,6 +65,7 @@ def hosted(app: Flask) -> dict[str, bytes]:
 def empty_sqlite(tmp: Path) -> Flask:
     from flask_migrate import upgrade
 
+    tmp.mkdir(parents=True, exist_ok=True)
     app = make_app(f"sqlite:///{tmp / 'otra.sqlite3'}", tmp)
     with app.app_context():
         upgrade(revision="heads")
@@ -311,3 +312,63 @@ def test_export_refuses_a_bad_target_with_a_clear_message(demo_app, tmp_path):
     code, _, err = cli(demo_app, "export", str(tmp_path / "a.tar"))
     assert code == 1 and ".zip" in err
     assert not list(tmp_path.glob("catalog-export-*"))  # no half-written work left
+
+
+def test_with_accounts_the_staff_signs_in_after_the_move(demo_app, exported, target, tmp_path):
+    from catalog.services.accounts import authenticate
+
+    # without --with-accounts the account comes back without its password
+    assert cli(target, "import", str(exported))[0] == 0
+    with target.app_context():
+        assert authenticate("editora@sg.gov.co", "una clave larga y segura 2026") is None
+    full = tmp_path / "con-cuentas.zip"
+    assert cli(demo_app, "export", str(full), "--with-accounts")[0] == 0
+    with zipfile.ZipFile(full) as bag:
+        assert "Catalog-Password-Hashes: sí" in bag.read("bag-info.txt").decode()
+    app = empty_sqlite(tmp_path / "otra")  # a fresh install elsewhere receives it
+    try:
+        assert cli(app, "import", str(full))[0] == 0
+        with app.app_context():
+            user = authenticate("editora@sg.gov.co", "una clave larga y segura 2026")
+            assert user is not None and user.memberships
+    finally:
+        _dispose(app)
+
+
+def test_an_export_is_one_snapshot_while_publishers_write(demo_app, tmp_path):
+    """A resource published while the export runs (after its first table was read, before
+    the resources were) is in none of its parts: tables, counts, chain head and dump agree."""
+    from catalog.continuity.archive import export_archive
+    from catalog.services.actors import Actor
+    from catalog.services.resources import create_resource
+
+    wrote: list[str] = []
+
+    def write_meanwhile(line: str) -> None:
+        if wrote:
+            return
+        with demo_app.app_context():  # another session: a publisher elsewhere
+            existing = db.session.execute(db.select(Resource).order_by(Resource.id)).scalar()
+            data = {
+                "type": existing.type,
+                "publisher": existing.publisher.slug,
+                "status": PUBLISHED,
+                "title": "Publicado durante la exportación",
+            }
+            wrote.append(create_resource(data, Actor.system()).slug)
+
+    archive = tmp_path / "durante.zip"
+    with demo_app.app_context():
+        before = db.session.query(Resource).count()
+        summary = export_archive(archive, progress=write_meanwhile)
+        assert db.session.query(Resource).count() == before + 1  # the write did happen
+    assert wrote and summary.counts["resource"] == before
+    with zipfile.ZipFile(archive) as bag:
+        resources = bag.read("data/tables/resource.jsonl").decode()
+        revisions = bag.read("data/tables/revision.jsonl").decode().splitlines()
+        nt = bag.read("data/catalog.nt").decode()
+        info = bag.read("bag-info.txt").decode()
+    assert wrote[0] not in resources and wrote[0] not in nt
+    assert f"Catalog-Revisions: {len(revisions)}" in info
+    last = json.loads(revisions[-1])
+    assert f"Catalog-Chain-Head: {last['catalog_hash']}" in info

@@ -146,7 +146,7 @@ def _public_resource_columns() -> set[str]:
 
 def _rows(conn, table: Table) -> Iterator[dict[str, Any]]:
     order = list(table.primary_key.columns)
-    result = conn.execution_options(yield_per=BATCH).execute(select(table).order_by(*order))
+    result = conn.execute(select(table).order_by(*order).execution_options(yield_per=BATCH))
     for row in result.mappings():
         yield dict(row)
 
@@ -220,33 +220,38 @@ def export_archive(
         root = Path(work) / "bag"
         (root / "tables").mkdir(parents=True)
         (root / "files").mkdir()
-        engine = db.engine
+        # one snapshot for every table and the dump: a read transaction (SQLite WAL,
+        # PostgreSQL REPEATABLE READ) that writers committing meanwhile do not change
         options: dict[str, Any] = {"catalog_read_only": True}
-        if engine.dialect.name == "postgresql":
+        if db.engine.dialect.name == "postgresql":
             options["isolation_level"] = "REPEATABLE READ"
-        with engine.connect() as base:
-            conn = base.execution_options(**options)
-            with conn.begin():  # one snapshot for every table
-                heads = ",".join(
-                    sorted(conn.execute(text("SELECT version_num FROM alembic_version")).scalars())
-                )
-                files: dict[str, str] = {}
-                for table in _tables():
-                    count = 0
-                    with open(root / "tables" / f"{table.name}.jsonl", "w") as out:
-                        for row in _rows(conn, table):
-                            kept = keep(table.name, row)
-                            if kept is None:
-                                continue
-                            out.write(json.dumps(kept, default=_default, ensure_ascii=False))
-                            out.write("\n")
-                            count += 1
-                            if table.name == "distribution" and kept.get("file_key"):
-                                files[kept["checksum_sha256"]] = kept["file_key"]
-                            if table.name == "chain_head" and kept.get("hash"):
-                                summary.head = witness.Head(kept["hash"], kept["length"])
-                    summary.counts[table.name] = count
-                    progress(f"  {table.name}: {count}")
+        db.session.rollback()
+        files: dict[str, str] = {}
+        try:
+            conn = db.session.connection(execution_options=options)
+            heads = ",".join(
+                sorted(conn.execute(text("SELECT version_num FROM alembic_version")).scalars())
+            )
+            for table in _tables():
+                count = 0
+                with open(root / "tables" / f"{table.name}.jsonl", "w") as out:
+                    for row in _rows(conn, table):
+                        kept = keep(table.name, row)
+                        if kept is None:
+                            continue
+                        out.write(json.dumps(kept, default=_default, ensure_ascii=False))
+                        out.write("\n")
+                        count += 1
+                        if table.name == "distribution" and kept.get("file_key"):
+                            files[kept["checksum_sha256"]] = kept["file_key"]
+                        if table.name == "chain_head" and kept.get("hash"):
+                            summary.head = witness.Head(kept["hash"], kept["length"])
+                summary.counts[table.name] = count
+                progress(f"  {table.name}: {count}")
+            _write_dump(root / "catalog.nt")
+            progress("  catálogo DCAT en N-Triples: catalog.nt")
+        finally:
+            db.session.rollback()
         for sha, key in sorted(files.items()):
             source = files_dir / key
             if not source.is_file():
@@ -255,8 +260,6 @@ def export_archive(
         summary.files = len(files)
         progress(f"  archivos alojados: {summary.files}")
         shutil.copytree(current_app.config["CATALOG_VOCAB_DIR"], root / "vocab")
-        _write_dump(root / "catalog.nt", public_only)
-        progress("  catálogo DCAT en N-Triples: catalog.nt")
         info = {
             "Source-Organization": ORGANIZATION,
             "External-Description": "Catálogo de Gestión Pública Distrital de Bogotá: "
@@ -290,15 +293,18 @@ def export_archive(
     return summary
 
 
-def _write_dump(path: Path, public_only: bool) -> None:
-    """The catalog's N-Triples dump, exactly as /catalog.nt?page_size=all serves it."""
-    client = current_app.test_client()
-    with client.get("/catalog.nt?page_size=all", buffered=False) as answer:
-        if answer.status_code != 200:
-            raise ArchiveError(f"no se pudo generar catalog.nt ({answer.status_code}).")
-        with open(path, "wb") as out:
-            for chunk in answer.response:
-                out.write(chunk if isinstance(chunk, bytes) else chunk.encode())
+def _write_dump(path: Path) -> None:
+    """The catalog's N-Triples dump, exactly as /catalog.nt?page_size=all serves it, read in
+    the export's transaction (the same snapshot as the tables)."""
+    from ..harvest.stream import document, iter_rows, stamp
+    from ..harvest.views import header_for_export
+
+    total, newest, _ = stamp([])
+    with open(path, "w", encoding="utf-8") as out:
+        for chunk in document(
+            "nt", header_for_export(newest, "nt", total), iter_rows([], 0, None, "nt")
+        ):
+            out.write(chunk)
 
 
 # ------------------------------------------------------------------ import
