@@ -67,6 +67,8 @@ def allow(app: Flask, url: str) -> None:
 
 def harvest(app: Flask, *args: str) -> tuple[int, str]:
     result = app.test_cli_runner().invoke(args=["harvest", *args])
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
     return result.exit_code, result.output
 
 

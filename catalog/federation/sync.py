@@ -15,7 +15,7 @@ import hashlib
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -228,9 +228,27 @@ def _reason(error: CatalogError) -> str:
 BATCH = 50  # records written per transaction (each in its own savepoint)
 
 
+@dataclass
+class _Known:
+    """A harvest record as the run needs it: plain values, not an ORM object, so a run over
+    tens of thousands of records keeps only these in memory (rows are changed by UPDATE)."""
+
+    id: int
+    resource_id: int
+    remote_id: str
+    original_uri: str | None
+    original_page: str | None
+    content_hash: str
+    filters_seen: str
+    missing_since: datetime | None
+
+
+_KNOWN_COLUMNS = [getattr(HarvestRecord, f.name) for f in fields(_Known)]
+
+
 class _Run:
     def __init__(self, source: HarvestSource, report: Report):
-        self.source, self.report = source, report
+        self.report = report
         self.source_id, self.source_name = source.id, source.name
         self.publisher_slug = source.publisher.slug
         self.grace = timedelta(seconds=source.grace_seconds)
@@ -239,10 +257,13 @@ class _Run:
         self.signature = _signature(source.filters)
         self.now = utcnow()
         self.known = {
-            r.remote_id: r
-            for r in db.session.execute(
-                db.select(HarvestRecord).where(HarvestRecord.source_id == source.id)
-            ).scalars()
+            row.remote_id: row
+            for row in (
+                _Known(*values)
+                for values in db.session.execute(
+                    db.select(*_KNOWN_COLUMNS).where(HarvestRecord.source_id == source.id)
+                )
+            )
         }
         self.by_uri = {r.original_uri: r for r in self.known.values() if r.original_uri}
         self.status = dict(
@@ -261,7 +282,7 @@ class _Run:
                 .where(HarvestRecord.original_uri.is_not(None))
             ).all()
         )
-        self.seen: set[int] = set()  # id() of the HarvestRecord objects seen in this run
+        self.seen: set[int] = set()  # ids of the harvest records seen in this run
         self.touched: list[int] = []  # rows seen unchanged: their dates move in bulk
 
     def is_own(self, record: Record) -> bool:
@@ -282,7 +303,7 @@ class _Run:
         payload = _payload(record, self.publisher_slug)
         digest = _digest(payload)
         known = self.known.get(record.remote_id) or self.by_uri.get(record.original_uri or "")
-        if known is not None and id(known) in self.seen:
+        if known is not None and known.id in self.seen:
             self._duplicate(record, "la fuente lo lista dos veces")
             return
         if known is not None and known.content_hash == digest:
@@ -313,13 +334,19 @@ class _Run:
         self.report.counts["duplicates"] += 1
         self.report.duplicates.append({"record": record.remote_id, "reason": reason})
 
-    def _seen(self, known: HarvestRecord, record: Record) -> None:
-        self.seen.add(id(known))
+    def _change(self, known: _Known, **values: Any) -> None:
+        db.session.execute(
+            update(HarvestRecord).where(HarvestRecord.id == known.id).values(**values)
+        )
+        for name, value in values.items():
+            setattr(known, name, value)
+
+    def _seen(self, known: _Known, record: Record) -> None:
+        self.seen.add(known.id)
         if self.report.dry_run:
             return
         if known.remote_id != record.remote_id or known.original_page != record.original_page:
-            known.remote_id = record.remote_id
-            known.original_page = record.original_page
+            self._change(known, remote_id=record.remote_id, original_page=record.original_page)
         self.touched.append(known.id)
 
     def _create(self, record: Record, data: dict[str, Any], digest: str) -> None:
@@ -354,13 +381,13 @@ class _Run:
             self.report.counts["created"] -= 1
             self._refuse(record, _reason(error))
             return
-        self.seen.add(id(holder[0]))
-        self.known[record.remote_id] = holder[0]
+        row = holder[0]
+        known = _Known(*(getattr(row, f.name) for f in fields(_Known)))
+        self.seen.add(known.id)
+        self.known[record.remote_id] = known
         self.status[resource.id] = resource.status
 
-    def _update(
-        self, known: HarvestRecord, record: Record, data: dict[str, Any], digest: str
-    ) -> None:
+    def _update(self, known: _Known, record: Record, data: dict[str, Any], digest: str) -> None:
         restore = self.status.get(known.resource_id) == WITHDRAWN
         self._seen(known, record)
         self.report.counts["restored" if restore else "updated"] += 1
@@ -368,7 +395,7 @@ class _Run:
             return
         try:
             resource = update_resource(
-                known.resource,
+                db.session.get_one(Resource, known.resource_id),
                 data,
                 self.actor,
                 partial=False,
@@ -378,13 +405,13 @@ class _Run:
             self.report.counts["restored" if restore else "updated"] -= 1
             self._refuse(record, _reason(error))
             return
-        known.content_hash = digest
+        self._change(known, content_hash=digest)
         self.status[resource.id] = resource.status
 
-    def _restore(self, known: HarvestRecord) -> None:
+    def _restore(self, known: _Known) -> None:
         self.report.counts["restored"] += 1
         if not self.report.dry_run:
-            change_status(known.resource, PUBLISHED, self.actor)
+            change_status(db.session.get_one(Resource, known.resource_id), PUBLISHED, self.actor)
             self.status[known.resource_id] = PUBLISHED
 
     def mark_seen(self) -> None:
@@ -401,7 +428,7 @@ class _Run:
     def withdraw_missing(self) -> None:
         """After a complete run: what the source stopped listing, past the grace period."""
         for known in list(self.known.values()):
-            if id(known) in self.seen or self.status.get(known.resource_id) == WITHDRAWN:
+            if known.id in self.seen or self.status.get(known.resource_id) == WITHDRAWN:
                 continue
             if known.filters_seen != self.signature:  # seen under other filters: not ours to say
                 continue
@@ -409,15 +436,31 @@ class _Run:
             if self.now - missing_since >= self.grace:
                 self.report.counts["withdrawn"] += 1
                 if not self.report.dry_run:
-                    known.missing_since = missing_since
-                    change_status(known.resource, WITHDRAWN, self.actor, reason=WITHDRAWN_AT_SOURCE)
+                    if known.missing_since is None:
+                        self._change(known, missing_since=missing_since)
+                    change_status(
+                        db.session.get_one(Resource, known.resource_id),
+                        WITHDRAWN,
+                        self.actor,
+                        reason=WITHDRAWN_AT_SOURCE,
+                    )
                     self.status[known.resource_id] = WITHDRAWN
-            elif not self.report.dry_run:
-                known.missing_since = missing_since
+            elif not self.report.dry_run and known.missing_since is None:
+                self._change(known, missing_since=missing_since)
 
 
-def _apply_all(state: _Run, collected: list[Record], dry_run: bool) -> None:
-    """Every record, written BATCH at a time (nothing is written in a dry run)."""
+def _forget(keep: tuple[Any, ...]) -> None:
+    """Drop from the session everything a batch loaded, except `keep` (the source, the run)."""
+    for obj in list(db.session):
+        if not any(obj is k for k in keep) and obj in db.session:  # (cascades expunge too)
+            db.session.expunge(obj)
+
+
+def _apply_all(
+    state: _Run, collected: list[Record], dry_run: bool, keep: tuple[Any, ...] = ()
+) -> None:
+    """Every record, written BATCH at a time (nothing is written in a dry run); the session
+    is emptied after each batch so memory stays flat however long the source."""
     if dry_run:
         for record in collected:
             state.apply(record)
@@ -428,10 +471,12 @@ def _apply_all(state: _Run, collected: list[Record], dry_run: bool) -> None:
         with batch():
             for record in collected[start : start + BATCH]:
                 state.apply(record)
+        _forget(keep)
     with batch():
         state.mark_seen()
         if state.report.complete:  # only a complete listing says what the source removed
             state.withdraw_missing()
+    _forget(keep)
 
 
 FULL_EVERY = timedelta(days=1)  # an incremental run is no substitute for this long
@@ -487,7 +532,7 @@ def run(source: HarvestSource, *, dry_run: bool = False, incremental: bool = Fal
             # the run holds the source's lock and its records are read-only to everyone else:
             # its objects stay current across its own commits (no reload after each batch)
             session.expire_on_commit = False
-            _apply_all(_Run(source, report), collected, dry_run)
+            _apply_all(_Run(source, report), collected, dry_run, keep=(source, row))
         if not dry_run:
             _finish(source, row, report)
     finally:
