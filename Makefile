@@ -15,9 +15,18 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q -e '.[dev,server]'
 	touch $(STAMP)
 
-run: $(STAMP)  ## serve the catalog with demo content on SQLite (http://localhost:5000)
-	$(VENV)/bin/catalog demo
-	$(VENV)/bin/catalog run --port 5000
+PORT ?= 5000
+RUN_STAMP := $(VENV)/.installed-run
+
+$(RUN_STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[server]'
+	touch $(RUN_STAMP)
+
+run: $(RUN_STAMP)  ## serve the catalog with demo content on SQLite (make run PORT=5400; default 5000)
+	CATALOG_BASE_URI=$${CATALOG_BASE_URI:-http://localhost:$(PORT)} $(VENV)/bin/catalog demo
+	CATALOG_BASE_URI=$${CATALOG_BASE_URI:-http://localhost:$(PORT)} $(VENV)/bin/catalog run --port $(PORT)
 
 test: $(STAMP)  ## the whole suite, on SQLite then PostgreSQL
 	./.ci/test-suite

@@ -69,10 +69,7 @@ def export_rdf(path: str, ext: str | None) -> None:
     click.echo(f"{total} recursos escritos en {path} ({ext}).")
 
 
-@click.command("render")
-@with_appcontext
-def render() -> None:
-    """Re-render every resource's stored outputs (after an upgrade changes the mapping)."""
+def _render_all() -> int:
     from .extensions import db
     from .models import Resource
     from .publishing import publish
@@ -84,7 +81,25 @@ def render() -> None:
         if count % 500 == 0:
             db.session.commit()
     db.session.commit()
-    click.echo(f"{count} recursos renderizados.")
+    return count
+
+
+def rendered_for_another_base() -> bool:
+    """Were the stored fragments rendered under another CATALOG_BASE_URI (e.g. the demo
+    loaded for :5000, now served on :5400)?"""
+    from . import urls
+    from .extensions import db
+    from .models import ResourceFragment
+
+    sample = db.session.execute(db.select(ResourceFragment.nt).limit(1)).scalar()
+    return bool(sample) and f"<{urls.base()}/" not in sample
+
+
+@click.command("render")
+@with_appcontext
+def render() -> None:
+    """Re-render every resource's stored outputs (after an upgrade changes the mapping)."""
+    click.echo(f"{_render_all()} recursos renderizados.")
 
 
 @click.command("review-report")
@@ -178,6 +193,7 @@ def verify(head_hash: str | None, length: int | None) -> None:
 @with_appcontext
 def demo(extra: int) -> None:
     """Create the schema and load the demo district (idempotent)."""
+    from . import urls
     from .demo.loader import load_demo
 
     _upgrade()
@@ -186,6 +202,9 @@ def demo(extra: int) -> None:
         f"Demo cargada: {created['publishers']} entidades nuevas, "
         f"{created['resources']} recursos nuevos."
     )
+    if rendered_for_another_base():
+        count = _render_all()
+        click.echo(f"{count} recursos renderizados de nuevo para {urls.base()}.")
     _demo_account()
 
 
@@ -315,8 +334,47 @@ def user_create(
     click.echo(f"Usuario {created.email} creado{' (administrador)' if admin else ''}.")
 
 
+def _served_base(host: str, port: int) -> str:
+    """The base URI of what `catalog run` serves, when CATALOG_BASE_URI does not say it."""
+    name = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::", "::1", "localhost") else host
+    if ":" in name:
+        name = f"[{name}]"
+    return f"http://{name}:{port}"
+
+
+def _run_command() -> click.Command:
+    """Flask's `run`, which also makes the published links point where it serves: without
+    CATALOG_BASE_URI, the base is http://localhost:<the port served>."""
+    import os
+
+    from flask.cli import run_command
+
+    @click.pass_context
+    def run(ctx: click.Context, **options) -> None:
+        if not os.environ.get("CATALOG_BASE_URI"):
+            os.environ["CATALOG_BASE_URI"] = _served_base(options["host"], options["port"])
+        click.echo(f"Sirviendo en {os.environ['CATALOG_BASE_URI']} (Ctrl+C para detener).")
+        ctx.invoke(run_command, **options)
+
+    return click.Command(
+        "run",
+        callback=run,
+        params=run_command.params,
+        help="Servidor de desarrollo; sin CATALOG_BASE_URI, los enlaces usan el puerto servido.",
+    )
+
+
 def main() -> None:
+    from flask.cli import routes_command, shell_command
+
     from . import create_app
 
-    cli = FlaskGroup(create_app=lambda: create_app(), help="Catálogo de Gestión Pública Distrital.")
+    cli = FlaskGroup(
+        create_app=lambda: create_app(),
+        add_default_commands=False,
+        help="Catálogo de Gestión Pública Distrital.",
+    )
+    cli.add_command(_run_command())
+    cli.add_command(shell_command)
+    cli.add_command(routes_command)
     cli.main(prog_name="catalog")
