@@ -92,7 +92,7 @@ def rendered_for_another_base() -> bool:
     from .models import ResourceFragment
 
     sample = db.session.execute(db.select(ResourceFragment.nt).limit(1)).scalar()
-    return bool(sample) and f"<{urls.base()}/" not in sample
+    return bool(sample) and f"<{urls.base()}/" not in str(sample)
 
 
 @click.command("render")
