@@ -334,6 +334,31 @@ def user_create(
     click.echo(f"Usuario {created.email} creado{' (administrador)' if admin else ''}.")
 
 
+@user.command("password")
+@click.argument("email")
+@with_appcontext
+def user_password(email: str) -> None:
+    """Set a new password (read from standard input, or asked twice at a terminal); the
+    user's sessions end and a lock-out is lifted. E.g. the demo administrator's."""
+    import sys
+
+    from .services.accounts import reset_password
+
+    if sys.stdin.isatty():
+        password = click.prompt("Contraseña nueva", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        changed = reset_password(email, password)
+    except CatalogError as error:
+        details = "; ".join(
+            f"{field}: {' '.join(messages)}"
+            for field, messages in getattr(error, "fields", {}).items()
+        )
+        raise click.ClickException(details or error.message) from error
+    click.echo(f"Contraseña de {changed.email} cambiada; sus sesiones abiertas terminaron.")
+
+
 def _served_base(host: str, port: int) -> str:
     """The base URI of what `catalog run` serves, when CATALOG_BASE_URI does not say it."""
     name = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::", "::1", "localhost") else host

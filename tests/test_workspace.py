@@ -166,6 +166,23 @@ def test_cli_creates_the_first_administrator(app):
     assert sign_in(app.test_client(), "jefe@sg.gov.co", "clave-muy-segura").status_code == 302
 
 
+def test_cli_resets_a_password_and_ends_the_old_sessions(app):
+    runner = app.test_cli_runner()
+    runner.invoke(args=["user", "create", "jefe@sg.gov.co", "--admin"], input="clave-muy-segura\n")
+    old = app.test_client()
+    assert sign_in(old, "jefe@sg.gov.co", "clave-muy-segura").status_code == 302
+    result = runner.invoke(args=["user", "password", "jefe@sg.gov.co"], input="otra-clave-segura\n")
+    assert result.exit_code == 0 and "sesiones abiertas terminaron" in result.output
+    assert old.get("/publicar/").status_code == 302  # the old session is over
+    assert sign_in(app.test_client(), "jefe@sg.gov.co", "clave-muy-segura").status_code != 302
+    assert sign_in(app.test_client(), "jefe@sg.gov.co", "otra-clave-segura").status_code == 302
+    unknown = runner.invoke(args=["user", "password", "nadie@sg.gov.co"], input="otra-clave-1\n")
+    assert unknown.exit_code != 0 and "No existe un usuario" in unknown.output
+    short = runner.invoke(args=["user", "password", "jefe@sg.gov.co"], input="corta\n")
+    assert short.exit_code != 0 and "10 caracteres" in short.output
+    assert sign_in(app.test_client(), "jefe@sg.gov.co", "otra-clave-segura").status_code == 302
+
+
 # ---------------------------------------------------------------- the good-practice life cycle
 
 

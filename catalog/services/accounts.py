@@ -132,6 +132,25 @@ def change_password(user: User, current: str, new: str, confirm: str) -> None:
     db.session.commit()
 
 
+def reset_password(email: str, new: str) -> User:
+    """An operator sets a new password (`catalog user password`); every session ends and a
+    lock-out from failed attempts is lifted."""
+    user = db.session.execute(
+        db.select(User).where(User.email == email.strip().lower())
+    ).scalar_one_or_none()
+    if user is None:
+        raise Invalid({"email": ["No existe un usuario con ese correo."]})
+    if len(new) < MIN_PASSWORD:
+        raise Invalid(
+            {"password": [f"La contraseña debe tener al menos {MIN_PASSWORD} caracteres."]}
+        )
+    user.password_hash = hash_password(new)
+    user.session_nonce = secrets.token_hex(16)
+    user.failed_logins, user.locked_until = 0, None
+    db.session.commit()
+    return user
+
+
 # ---------------------------------------------------------------- members of an entity
 
 
