@@ -111,20 +111,52 @@ def review_report() -> None:
     click.echo(overdue_csv(), nl=False)
 
 
+def progress_printer(label: str, every_seconds: float = 5.0):
+    """A progress callback `(done, total)`: a bar on a terminal, else a plain line every few
+    seconds (and at the end), on standard error so reports on stdout stay clean."""
+    import sys
+    import time
+
+    state = {"last": 0.0}
+    terminal = sys.stderr.isatty()
+
+    def show(done: int, total: int) -> None:
+        now = time.monotonic()
+        if terminal:
+            width = 30
+            filled = width * done // max(total, 1)
+            bar = "#" * filled + "-" * (width - filled)
+            click.echo(f"\r{label} [{bar}] {done}/{total}", nl=done >= total, err=True)
+        elif done >= total or now - state["last"] >= every_seconds:
+            state["last"] = now
+            click.echo(f"{label}: {done}/{total}", err=True)
+
+    return show
+
+
 @click.command("check-links")
+@click.option("--workers", default=8, show_default=True, help="Servidores revisados a la vez.")
 @with_appcontext
-def check_links() -> None:
-    """Check every distribution URL safely and store the results (schedule it, e.g. nightly)."""
+def check_links(workers: int) -> None:
+    """Check every distribution URL safely and store the results (schedule it, e.g. nightly).
+
+    Exit codes: 0 every link answered; 1 some links have problems (listed)."""
     from flask import current_app
 
     from .stewardship.links import check_all
 
     allow = bool(current_app.config.get("CATALOG_LINKCHECK_ALLOW_LOOPBACK"))  # tests only
-    results = check_all(allow_loopback=allow)
+    results = check_all(
+        allow_loopback=allow,
+        workers=workers,
+        progress=progress_printer("Revisando enlaces"),
+    )
     bad = [r for r in results if not r.ok]
     click.echo(f"{len(results)} direcciones revisadas, {len(bad)} con problemas.")
     for result in bad:
         click.echo(f"  {result.url}: {result.error}")
+    if bad:
+        raise SystemExit(1)
 
 
 @click.command("import-csv")

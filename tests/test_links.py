@@ -14,10 +14,26 @@ from catalog.services.actors import Actor
 from catalog.services.resources import create_resource, get_resource
 from catalog.stewardship.links import check_all, check_url
 
+IN_FLIGHT = {"now": 0, "most": 0}
+_LOCK = threading.Lock()
+
 
 class Handler(BaseHTTPRequestHandler):
     def do_GET(self):  # noqa: N802
-        if self.path == "/datos.csv":
+        if self.path.startswith("/lento"):  # counts how many are served at the same time
+            import time
+
+            with _LOCK:
+                IN_FLIGHT["now"] += 1
+                IN_FLIGHT["most"] = max(IN_FLIGHT["most"], IN_FLIGHT["now"])
+            time.sleep(0.5)
+            with _LOCK:
+                IN_FLIGHT["now"] -= 1
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.end_headers()
+            self.wfile.write(b"ok")
+        elif self.path == "/datos.csv":
             self.send_response(200)
             self.send_header("Content-Type", "text/csv; charset=utf-8")
             self.end_headers()
@@ -149,3 +165,37 @@ def test_a_trickling_server_is_cut_at_the_overall_deadline(server):
     elapsed = time.monotonic() - started
     assert not result.ok and "plazo total" in result.error
     assert elapsed < 4.0  # the trickle would go on for 30 s; per-read timeouts never fire
+
+
+def test_cli_checks_hosts_at_once_shows_progress_and_exits_1_on_problems(app, server):
+    port = server.rsplit(":", 1)[1]
+    # two host names for the one local server: each host is checked by its own worker
+    hosts = [f"http://127.0.0.1:{port}", f"http://localhost:{port}"]
+    urls = [f"{hosts[0]}/lento/1", f"{hosts[1]}/lento/2", f"{hosts[0]}/no-hay"]
+    urls.append("http://no-existe.invalid/archivo.csv")  # a DNS failure does not hold others
+    with app.app_context():
+        db.session.add(Publisher(slug="entidad", name="Entidad"))
+        db.session.commit()
+        for n, url in enumerate(urls):
+            create_resource(
+                {
+                    "title": f"Datos {n}",
+                    "type": "conjunto-datos",
+                    "publisher": "entidad",
+                    "status": "published",
+                    "distributions": [{"access_url": url}],
+                },
+                Actor.system(),
+            )
+    app.config["CATALOG_LINKCHECK_ALLOW_LOOPBACK"] = True
+    IN_FLIGHT["most"] = 0
+    result = app.test_cli_runner().invoke(args=["check-links"])
+    assert result.exit_code == 1, result.output
+    assert "4 direcciones revisadas, 2 con problemas." in result.stdout
+    assert "no-hay: HTTP 404" in result.stdout and "no-existe.invalid" in result.stdout
+    assert "Revisando enlaces: 4/4" in result.stderr  # plain progress lines off a terminal
+    assert IN_FLIGHT["most"] >= 2  # two hosts were being checked at the same time
+    ok = urls[:2]
+    with app.app_context():
+        stored = {row.url: row.ok for row in db.session.execute(db.select(LinkCheck)).scalars()}
+    assert all(stored[u] for u in ok) and not stored[urls[2]] and not stored[urls[3]]
