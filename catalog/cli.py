@@ -43,30 +43,50 @@ def init_db() -> None:
 
 
 @click.command("export-rdf")
-@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+@click.argument("path", type=click.Path(dir_okay=False))
 @click.option(
     "--format",
     "ext",
     type=click.Choice(["nt", "ttl", "jsonld", "rdf"]),
     default=None,
-    help="Formato (por defecto, según la extensión del archivo; si no, nt).",
+    help="Formato (por defecto, según la extensión: .nt, .ttl, .jsonld, .rdf o .xml).",
 )
 @with_appcontext
 def export_rdf(path: str, ext: str | None) -> None:
     """Write the whole DCAT-AP catalog to a file, streamed from the stored fragments."""
+    import os
+    from pathlib import Path
+
     from .harvest.stream import document, iter_rows, stamp
     from .harvest.views import header_for_export
 
-    ext = ext or {"ttl": "ttl", "jsonld": "jsonld", "rdf": "rdf", "xml": "rdf"}.get(
-        path.rsplit(".", 1)[-1], "nt"
-    )
+    target = Path(path)
+    suffixes = {"nt": "nt", "ttl": "ttl", "jsonld": "jsonld", "rdf": "rdf", "xml": "rdf"}
+    if ext is None:
+        ext = suffixes.get(target.suffix.lower().lstrip("."))
+        if ext is None:
+            raise click.ClickException(
+                f"No sé qué formato escribir en «{target.name}»: use la extensión .nt, .ttl, "
+                ".jsonld, .rdf o .xml, o indique --format."
+            )
+    folder = target.parent
+    if not folder.is_dir():
+        raise click.ClickException(f"La carpeta «{folder}» no existe: créela primero.")
+    if not os.access(folder, os.W_OK):
+        raise click.ClickException(f"No se puede escribir en la carpeta «{folder}».")
     total, newest, _ = stamp([])
-    with open(path, "w", encoding="utf-8") as out:
-        for chunk in document(
-            ext, header_for_export(newest, ext, total), iter_rows([], 0, None, ext)
-        ):
-            out.write(chunk)
-    click.echo(f"{total} recursos escritos en {path} ({ext}).")
+    partial = target.with_name(f".{target.name}.parcial")
+    try:
+        with open(partial, "w", encoding="utf-8") as out:
+            for chunk in document(
+                ext, header_for_export(newest, ext, total), iter_rows([], 0, None, ext)
+            ):
+                out.write(chunk)
+        os.replace(partial, target)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        raise click.ClickException(f"No se pudo escribir «{target}»: {error.strerror}.") from None
+    click.echo(f"{total} recursos escritos en {target} ({ext}).")
 
 
 def _render_all() -> int:

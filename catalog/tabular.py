@@ -147,8 +147,14 @@ def read_table(data: bytes, filename: str | None, *, max_rows: int, max_bytes: i
         )
     if not data.strip():
         raise TableError("El archivo está vacío.")
-    kind = _kind(data)
     extension = (filename or "").rsplit(".", 1)[-1].lower() if "." in (filename or "") else ""
+    other = NOT_TABLES.get(extension) or _not_a_table(data)
+    if other:
+        raise TableError(
+            f"«{filename or 'el archivo'}» es {other}, no una tabla: importe un CSV o un libro "
+            "de Excel (.xlsx); descargue la plantilla para ver las columnas."
+        )
+    kind = _kind(data)
     if extension == "xlsx" and kind != "xlsx":
         raise TableError("El archivo se llama .xlsx pero su contenido no es un libro de Excel.")
     if extension in ("csv", "txt") and kind != "csv":
@@ -157,6 +163,34 @@ def read_table(data: bytes, filename: str | None, *, max_rows: int, max_bytes: i
         return _read_xlsx(data, max_rows)
     text, encoding = _decode(data)
     return _read_csv(text, encoding, max_rows)
+
+
+NOT_TABLES = {
+    "json": "un documento JSON",
+    "jsonld": "un documento JSON-LD",
+    "ttl": "un documento Turtle (RDF)",
+    "nt": "un documento N-Triples (RDF)",
+    "rdf": "un documento RDF/XML",
+    "xml": "un documento XML",
+    "html": "una página HTML",
+    "htm": "una página HTML",
+    "pdf": "un PDF",
+    "docx": "un documento de Word",
+    "doc": "un documento de Word",
+    "ods": "una hoja de LibreOffice (.ods)",
+}
+
+
+def _not_a_table(data: bytes) -> str | None:
+    """What the content is when it is plainly a document, not a table (by its first bytes)."""
+    head = data[:200].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith((b"{", b"[")):
+        return "un documento JSON"
+    if head.startswith(b"<"):
+        return "un documento XML o HTML"
+    if head.startswith((b"@prefix", b"@base", b"PREFIX")):
+        return "un documento Turtle (RDF)"
+    return None
 
 
 def _kind(data: bytes) -> str:

@@ -71,7 +71,9 @@ EXACT_REASONS = {
     ),
     (6, "dependencia"): "No es «Entidad A» ni una de sus dependencias.",
     (7, "slug"): "Se repite en la fila 4.",
-    (9, "fecha_publicacion"): "Debe ser una fecha válida AAAA-MM-DD.",
+    (9, "fecha_publicacion"): (
+        "Debe ser una fecha válida: AAAA-MM-DD (2025-03-31) o DD/MM/AAAA (31/03/2025)."
+    ),
     (10, "estado"): "Use «borrador» o «publicado».",
 }
 
@@ -238,6 +240,11 @@ def test_quoted_cells_spanning_lines_keep_row_numbers(entities):
         (b"ti\x00tulo;tipo", "recursos.csv", "no es un CSV ni un libro de Excel"),
         (b"   \n", "recursos.csv", "vacío"),
         (b"titulo;tipo\n\x81\x8d;guia\n", "recursos.csv", "codificación"),
+        # a document given instead of a table: named for what it is, not "más de 200 columnas"
+        (b'{"@context": {"dcat": "x"}, "@graph": []}', "catalogo.jsonld", "un documento JSON-LD"),
+        (b'[{"title": "x"}]', "datos.csv", "un documento JSON"),
+        (b"@prefix dcat: <http://www.w3.org/ns/dcat#> .", "datos.txt", "Turtle"),
+        (b"<!doctype html><html></html>", "pagina.csv", "XML o HTML"),
     ],
 )
 def test_files_refused_by_content(entities, data, name, reason):

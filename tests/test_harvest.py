@@ -291,6 +291,20 @@ def test_export_rdf_command(shared_demo, tmp_path):
     assert (CATALOG, RDF.type, DCAT.Catalog) in g
 
 
+def test_export_rdf_says_what_is_wrong_instead_of_a_traceback(shared_demo, tmp_path):
+    runner = shared_demo.test_cli_runner()
+    missing = runner.invoke(args=["export-rdf", str(tmp_path / "no-existe" / "catalogo.ttl")])
+    assert missing.exit_code == 1 and "no existe: créela primero" in missing.output
+    assert "Traceback" not in missing.output
+    unknown = runner.invoke(args=["export-rdf", str(tmp_path / "catalogo.txt")])
+    assert unknown.exit_code == 1 and ".nt, .ttl, .jsonld, .rdf o .xml" in unknown.output
+    assert not (tmp_path / "catalogo.txt").exists()
+    chosen = runner.invoke(args=["export-rdf", str(tmp_path / "catalogo.txt"), "--format", "ttl"])
+    assert chosen.exit_code == 0, chosen.output
+    Graph().parse(tmp_path / "catalogo.txt", format="turtle")
+    assert "recursos escritos" in chosen.output
+
+
 def test_hydra_last_and_previous(shared_demo):
     client = shared_demo.test_client()
     first = parse(client.get("/catalog.ttl?page_size=10").data, "ttl")

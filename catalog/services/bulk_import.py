@@ -384,8 +384,15 @@ class _Checker:
 def _add_error(report: ImportReport, number: int, error: CatalogError) -> None:
     if isinstance(error, Invalid) and error.fields:
         for path, reasons in error.fields.items():
+            header = _column_for(path)
+            column = next((c for c in COLUMNS if c.header == header), None)
             for reason in reasons:
-                report.problems.append(Problem(number, _column_for(path), reason))
+                if column is not None and column.is_date and "fecha" in reason.lower():
+                    reason = (  # the spreadsheet accepts both forms: say so
+                        "Debe ser una fecha válida: AAAA-MM-DD (2025-03-31) o DD/MM/AAAA "
+                        "(31/03/2025)."
+                    )
+                report.problems.append(Problem(number, header, reason))
     else:
         report.problems.append(Problem(number, "fila", error.message))
 
