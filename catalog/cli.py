@@ -185,8 +185,13 @@ def check_links(workers: int) -> None:
 @click.option(
     "--all-or-nothing", is_flag=True, help="No importar nada si alguna fila tiene errores."
 )
+@click.option(
+    "--only-new",
+    is_flag=True,
+    help="Omitir (e informar) las filas de recursos que ya existen, en vez de actualizarlos.",
+)
 @with_appcontext
-def import_csv(path: str, publisher_slug: str, all_or_nothing: bool) -> None:
+def import_csv(path: str, publisher_slug: str, all_or_nothing: bool, only_new: bool) -> None:
     """Import resources from a CSV or XLSX file (kind read from its content); exit 1 if any
     row is refused."""
     from pathlib import Path
@@ -197,7 +202,13 @@ def import_csv(path: str, publisher_slug: str, all_or_nothing: bool) -> None:
     file = Path(path)
     try:
         report = import_table(
-            file.read_bytes(), file.name, Actor.system("cli"), publisher_slug, all_or_nothing
+            file.read_bytes(),
+            file.name,
+            Actor.system("cli"),
+            publisher_slug,
+            all_or_nothing,
+            only_new=only_new,
+            progress=progress_printer("Importando"),
         )
     except CatalogError as error:
         raise click.ClickException(error.message) from error

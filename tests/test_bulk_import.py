@@ -165,7 +165,15 @@ def test_valid_rows_are_imported_with_a_report(entities, kind):
     _check_report(report)
     assert report.kind == kind
     assert report.imported == [(2, "guia-de-tramites"), (4, "norma-unidad")]
-    assert report.counts == {"rows": 8, "valid": 2, "imported": 2, "refused": 6}
+    assert report.counts == {
+        "rows": 8,
+        "valid": 2,
+        "imported": 2,
+        "updated": 0,
+        "unchanged": 0,
+        "skipped": 0,
+        "refused": 6,
+    }
     assert not report.ok
     _check_imported(entities)
 
@@ -177,7 +185,15 @@ def test_all_or_nothing_imports_nothing(entities, kind):
     report = _run(entities, data, f"recursos.{kind}", all_or_nothing=True)
     _check_report(report)
     assert report.imported == []
-    assert report.counts == {"rows": 8, "valid": 2, "imported": 0, "refused": 6}
+    assert report.counts == {
+        "rows": 8,
+        "valid": 2,
+        "imported": 0,
+        "updated": 0,
+        "unchanged": 0,
+        "skipped": 0,
+        "refused": 6,
+    }
     assert any("ninguna fila" in line for line in report.lines())
     assert database_state(entities) == before
 
@@ -330,7 +346,7 @@ def test_cli(entities, tmp_path):
 
     result = runner.invoke(args=["import-csv", str(bad), "--publisher", "entidad-a"])
     assert result.exit_code == 1
-    assert "2 importadas, 6 rechazadas" in result.output
+    assert "2 importadas, 0 actualizadas, 0 sin cambios, 0 omitidas, 6 rechazadas" in result.output
     _check_imported(entities, actor="cli")
 
     book = tmp_path / "nuevos.xlsx"
@@ -367,3 +383,58 @@ def test_template_round_trip(entities):
     values = {(r[0], r[1]) for r in workbook["Valores"].iter_rows(min_row=2, values_only=True)}
     assert ("categoria_informacion", "datos-abiertos") in values
     assert ("tipo", "buena-practica") in values
+
+
+GOOD_ROWS = [ROWS[0], ROWS[2]]  # row 2: no slug (matched by title); row 3: slug norma-unidad
+
+
+def test_reimporting_the_same_sheet_updates_instead_of_duplicating(entities):
+    data = _csv(GOOD_ROWS)
+    first = _run(entities, data, "recursos.csv")
+    assert first.ok and len(first.imported) == 2
+    before = database_state(entities)
+    with entities.app_context():
+        revisions = db.session.query(Revision).count()
+    again = _run(entities, data, "recursos.csv")
+    assert again.ok and again.imported == [] and again.updated == []
+    assert sorted(s for _, s in again.unchanged) == ["guia-de-tramites", "norma-unidad"]
+    assert database_state(entities) == before
+    with entities.app_context():
+        assert db.session.query(Revision).count() == revisions  # nothing changed, no revision
+        assert db.session.query(Resource).count() == 2  # no "-2" slugs
+    # a changed cell updates the resource it names (title matched accents and case aside)
+    changed = [list(r) for r in GOOD_ROWS]
+    changed[0][0] = "GUIA DE TRAMITES"
+    changed[0][2] = "Descripción nueva."
+    changed[1][2] = "La norma, descrita."
+    third = _run(entities, _csv(changed), "recursos.csv")
+    assert third.ok and third.imported == []
+    assert sorted(s for _, s in third.updated) == ["guia-de-tramites", "norma-unidad"]
+    with entities.app_context():
+        assert db.session.query(Resource).count() == 2
+        assert {r.description for r in db.session.query(Resource)} == {
+            "Descripción nueva.",
+            "La norma, descrita.",
+        }
+
+
+def test_only_new_reports_and_skips_what_exists(entities, tmp_path):
+    data = _csv(GOOD_ROWS)
+    assert _run(entities, data, "recursos.csv").ok
+    before = database_state(entities)
+    sheet = tmp_path / "recursos.csv"
+    sheet.write_bytes(data)
+    result = entities.test_cli_runner().invoke(
+        args=["import-csv", str(sheet), "--publisher", "entidad-a", "--only-new"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "2 omitidas" in result.output and "ya existe «norma-unidad»" in result.output
+    assert "Importando: 0/0" in result.stderr  # progress, off a terminal: plain lines
+    assert database_state(entities) == before
+
+
+def test_a_sheet_that_names_a_resource_twice_is_refused_there(entities):
+    twice = [ROWS[0], ROWS[0]]
+    report = _run(entities, _csv(twice), "recursos.csv")
+    assert (3, "titulo") in {(r, f) for r, f, _ in report.rows}
+    assert len(report.imported) == 1

@@ -16,7 +16,7 @@ DD/MM/AAAA). Cells are plain text: a value starting with "=" is stored as typed,
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,7 +30,8 @@ from ..schemas.resources import ResourceSchema, load
 from ..tabular import Sheet, TableError, csv_bytes, read_table, xlsx_bytes
 from ..text import fold
 from .actors import Actor
-from .resources import create_resource, create_resources, find_publisher
+from .resources import batch, create_resource, find_publisher, update_resource
+from .snapshot import DISTRIBUTION_FIELDS
 
 MAX_ROWS = 5000
 MAX_BYTES = 10 * 1024 * 1024
@@ -147,7 +148,10 @@ class ImportReport:
     encoding: str | None = None
     total: int = 0  # data rows read (blank rows left out)
     valid: int = 0  # rows that passed every check
-    imported: list[tuple[int, str]] = field(default_factory=list)  # (row, slug)
+    imported: list[tuple[int, str]] = field(default_factory=list)  # (row, slug) created
+    updated: list[tuple[int, str]] = field(default_factory=list)  # (row, slug) it matched
+    unchanged: list[tuple[int, str]] = field(default_factory=list)  # matched, nothing new
+    skipped: list[tuple[int, str]] = field(default_factory=list)  # matched, --only-new
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -165,6 +169,9 @@ class ImportReport:
             "rows": self.total,
             "valid": self.valid,
             "imported": len(self.imported),
+            "updated": len(self.updated),
+            "unchanged": len(self.unchanged),
+            "skipped": len(self.skipped),
             "refused": len(self.refused_rows),
         }
 
@@ -184,10 +191,13 @@ class ImportReport:
         out = [
             f"{self.filename} ({read}), modo «{self.mode}»: {self.total} filas, "
             f"{self.valid} válidas, {len(self.imported)} importadas, "
-            f"{len(self.refused_rows)} rechazadas."
+            f"{len(self.updated)} actualizadas, {len(self.unchanged)} sin cambios, "
+            f"{len(self.skipped)} omitidas, {len(self.refused_rows)} rechazadas."
         ]
-        if self.all_or_nothing and self.problems and not self.imported:
+        if self.all_or_nothing and self.problems and not (self.imported or self.updated):
             out.append("No se importó ninguna fila (todo o nada).")
+        for row, slug in self.skipped:
+            out.append(f"  fila {row}: ya existe «{slug}»; se omitió (solo nuevos).")
         for row, name, reason in self.rows:
             where = "archivo" if row == 0 else f"fila {row}"
             out.append(f"  {where}, {name}: {reason}")
@@ -204,11 +214,16 @@ def import_table(
     publisher_slug: str,
     all_or_nothing: bool = False,
     max_rows: int | None = None,
+    only_new: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
     """Import the resources of a CSV/XLSX into an entity (or unit) and report row by row.
 
-    Raises Forbidden when the actor may not write for the publisher; every other problem
-    (file, header, rows) is in the report.
+    A row whose `slug` names an existing resource — or, without a slug, whose title (accents
+    and case aside) and entity match one — updates it with the row's cells (no revision if
+    nothing changed), so importing the same sheet twice creates nothing twice; with
+    `only_new` such rows are reported and skipped. Raises Forbidden when the actor may not
+    write for the publisher; every other problem (file, header, rows) is in the report.
     """
     try:
         entity = find_publisher(publisher_slug)
@@ -227,36 +242,99 @@ def import_table(
     if report.problems:
         return report
     checker = _Checker(entity, actor)
-    valid: list[tuple[int, dict[str, Any]]] = []
+    valid: list[tuple[int, dict[str, Any], Resource | None]] = []
     for number, cells in table.rows:
         before = len(report.problems)
-        data = checker.row(number, _payload(columns, cells, entity.slug, number, report), report)
+        payload = _payload(columns, cells, entity.slug, number, report)
+        data = checker.row(number, payload, report)
         if data is not None and len(report.problems) == before:
-            valid.append((number, data))
-    report.valid = len(valid)
-    summaries = [f"Importación masiva ({filename}, fila {number})." for number, _ in valid]
+            target = checker.match(number, data, report)
+            if len(report.problems) == before:
+                if target is not None and only_new:
+                    report.skipped.append((number, target.slug))
+                    continue
+                # an update changes only the columns the sheet fills in
+                given = {k: v for k, v in data.items() if k in payload or k == "publisher"}
+                valid.append((number, given if target is not None else data, target))
+    report.valid = len(valid) + len(report.skipped)
+
+    def advanced(done: int) -> None:
+        if progress:
+            progress(done, len(valid))
+
+    advanced(0)
+    summaries = [f"Importación masiva ({filename}, fila {number})." for number, _, _ in valid]
     if all_or_nothing:
         if report.problems or not valid:
             db.session.rollback()  # nothing written; end the read transaction
             return report
         try:
-            created = create_resources([d for _, d in valid], actor, summaries=summaries)
-        except CatalogError as error:
-            number = valid[error.details.get("item", 0)][0]
-            _add_error(report, number, error)
-            return report
-        report.imported = [(n, r.slug) for (n, _), r in zip(valid, created, strict=True)]
+            with batch():
+                for done, ((number, data, target), summary) in enumerate(
+                    zip(valid, summaries, strict=True), 1
+                ):
+                    try:
+                        _write(report, number, data, target, actor, summary)
+                    except CatalogError as error:
+                        _add_error(report, number, error)
+                        raise _Undo from None
+                    advanced(done)
+        except _Undo:
+            report.imported, report.updated, report.unchanged = [], [], []
         return report
-    for (number, data), summary in zip(valid, summaries, strict=True):
+    for done, ((number, data, target), summary) in enumerate(zip(valid, summaries, strict=True), 1):
         try:
-            resource = create_resource(data, actor, summary=summary)
+            _write(report, number, data, target, actor, summary)
         except CatalogError as error:
             report.valid -= 1
             _add_error(report, number, error)
-            continue
-        report.imported.append((number, resource.slug))
+        advanced(done)
     db.session.rollback()
     return report
+
+
+def _merged_distributions(target: Resource, given: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A row's one distribution updates the resource's distribution with the same address
+    (keeping its identifier) or is added; the resource's other distributions stay."""
+    row = {k: v for k, v in (given[0] if given else {}).items() if v is not None}
+    merged, matched = [], False
+    for dist in target.distributions:
+        item = {"id": dist.uuid, **{name: getattr(dist, name) for name in DISTRIBUTION_FIELDS}}
+        same = row.get("access_url") and row.get("access_url") in (
+            dist.access_url,
+            dist.download_url,
+        )
+        if row and not matched and same:
+            item.update(row)
+            matched = True
+        merged.append(item)
+    if row and not matched:
+        merged.append(row)
+    return merged
+
+
+class _Undo(Exception):
+    """An all-or-nothing import met a refused row: the whole batch rolls back."""
+
+
+def _write(
+    report: ImportReport,
+    number: int,
+    data: dict[str, Any],
+    target: Resource | None,
+    actor: Actor,
+    summary: str,
+) -> None:
+    if target is None:
+        resource = create_resource(data, actor, summary=summary)
+        report.imported.append((number, resource.slug))
+        return
+    if "distributions" in data:
+        data = {**data, "distributions": _merged_distributions(target, data["distributions"])}
+    version = target.version
+    update_resource(target, data, actor, partial=True, summary=summary)
+    changed = target.version != version
+    (report.updated if changed else report.unchanged).append((number, target.slug))
 
 
 def _header(header: list[str], report: ImportReport) -> list[Column | None]:
@@ -333,6 +411,9 @@ class _Checker:
             db.select(Publisher).where(Publisher.id.in_(entity.family_ids))
         ).scalars()
         self.family = {p.slug: p for p in family}
+        self.family_ids = {p.id for p in self.family.values()}
+        self.titles: dict[tuple[str, int | None], int] | None = None  # existing, folded
+        self.titles_seen: dict[tuple[str, int | None], int] = {}
         self.known: dict[str, bool] = {}
         self.slugs: dict[str, int] = {}  # slug → the row that claims it
 
@@ -368,11 +449,39 @@ class _Checker:
             if slug in self.slugs:
                 reason = f"Se repite en la fila {self.slugs[slug]}."
                 report.problems.append(Problem(number, "slug", reason))
-            elif db.session.execute(db.select(Resource.id).where(Resource.slug == slug)).first():
-                report.problems.append(
-                    Problem(number, "slug", "Ya existe un recurso con ese slug.")
-                )
             self.slugs.setdefault(slug, number)
+
+    def match(self, number: int, data: dict[str, Any], report: ImportReport) -> Resource | None:
+        """The existing resource this row describes: by slug, else by title and entity."""
+        slug = data.get("slug")
+        if slug:
+            found = db.session.execute(
+                db.select(Resource).where(Resource.slug == slug)
+            ).scalar_one_or_none()
+            if found is not None and found.publisher_id not in self.family_ids:
+                report.problems.append(
+                    Problem(number, "slug", "Ya existe un recurso con ese slug en otra entidad.")
+                )
+                return None
+            return found
+        publisher = self.family.get(data["publisher"])
+        key = (fold(data.get("title") or ""), publisher.id if publisher else None)
+        if key in self.titles_seen:
+            reason = f"El mismo título y entidad ya están en la fila {self.titles_seen[key]}."
+            report.problems.append(Problem(number, "titulo", reason))
+            return None
+        self.titles_seen[key] = number
+        if self.titles is None:
+            rows = db.session.execute(
+                db.select(Resource.id, Resource.title, Resource.publisher_id).where(
+                    Resource.publisher_id.in_(self.family_ids)
+                )
+            ).all()
+            self.titles = {}
+            for rid, title, pid in rows:
+                self.titles.setdefault((fold(title), pid), rid)
+        rid = self.titles.get(key)
+        return db.session.get(Resource, rid) if rid is not None else None
 
     def _exists(self, slug: str) -> bool:
         if slug not in self.known:
