@@ -715,7 +715,7 @@ def test_bulk_import_page_reports_rows_and_can_refuse_all(ws, ana):
         content_type="multipart/form-data",
     )
     assert valid.status_code == 200
-    assert "2 importadas, 1 filas rechazadas de 3" in valid.text
+    assert "2 importadas, 0 actualizadas, 0 sin cambios, 1 filas rechazadas de 3" in valid.text
     with ws.app_context():
         titles = set(
             db.session.execute(
