@@ -157,5 +157,8 @@ def test_publisher_page_and_missing_pages(shared_demo):
     assert page.headings[0].startswith("Secretaría General")
     missing = client.get("/entidad/no-existe")
     assert missing.status_code == 404 and "text/html" in missing.content_type
+    # a lost visitor gets a way on: the search box, not only "volver al inicio"
+    assert 'role="search"' in missing.get_data(as_text=True)
+    assert 'action="/buscar"' in missing.get_data(as_text=True)
     api_missing = client.get("/api/v1/resources/no-existe")
     assert api_missing.status_code == 404 and api_missing.is_json
