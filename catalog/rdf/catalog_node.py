@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from flask import current_app
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 
 from .. import urls
 from ..models import Publisher
@@ -155,13 +155,14 @@ def paging_view_graph(
     g = new_graph()
     node = URIRef(view)
     if search is not None:
-        template = BNode()
+        # named nodes, not blank ones: the same document gives the same bytes every time
+        template = URIRef(f"{search}#busqueda")
         g.add((URIRef(urls.catalog_uri()), HYDRA.search, template))
         g.add((template, RDF.type, HYDRA.IriTemplate))
         g.add((template, HYDRA.template, Literal(search + "{?modified_since,page_size}")))
         g.add((template, HYDRA.variableRepresentation, HYDRA.BasicRepresentation))
         for variable, prop in (("modified_since", DCT.modified), ("page_size", HYDRA.limit)):
-            mapping = BNode()
+            mapping = URIRef(f"{search}#busqueda-{variable}")
             g.add((template, HYDRA.mapping, mapping))
             g.add((mapping, RDF.type, HYDRA.IriTemplateMapping))
             g.add((mapping, HYDRA.variable, Literal(variable)))
