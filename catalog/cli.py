@@ -350,6 +350,24 @@ def user() -> None:
     """Accounts of publishers' staff and administrators."""
 
 
+def _read_password(prompt: str) -> str:
+    """From standard input when it is not a terminal (`echo … | catalog user …`), else asked
+    twice."""
+    import sys
+
+    if sys.stdin.isatty():
+        return click.prompt(prompt, hide_input=True, confirmation_prompt=True)
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def _refusal(error: CatalogError) -> click.ClickException:
+    """A refused command's message: each field and its reasons, else the error's message."""
+    details = "; ".join(
+        f"{field}: {' '.join(messages)}" for field, messages in getattr(error, "fields", {}).items()
+    )
+    return click.ClickException(details or error.message)
+
+
 @user.command("create")
 @click.argument("email_arg", metavar="EMAIL", required=False)
 @click.option("--email", default=None, help="El correo (o como primer argumento).")
@@ -368,17 +386,13 @@ def user_create(
 ) -> None:
     """Create a user (optionally a member of a publisher). The password is read from standard
     input when it is not a terminal (`echo … | catalog user create …`), else asked twice."""
-    import sys
 
     from .services.accounts import create_user
 
     address = email_arg or email
     if not address:
         raise click.UsageError("Indique el correo: catalog user create EMAIL [--admin]")
-    if sys.stdin.isatty():
-        password = click.prompt("Contraseña", hide_input=True, confirmation_prompt=True)
-    else:
-        password = sys.stdin.readline().rstrip("\r\n")
+    password = _read_password("Contraseña")
     try:
         created = create_user(
             email=address,
@@ -389,11 +403,7 @@ def user_create(
             role=role,
         )
     except CatalogError as error:
-        details = "; ".join(
-            f"{field}: {' '.join(messages)}"
-            for field, messages in getattr(error, "fields", {}).items()
-        )
-        raise click.ClickException(details or error.message) from error
+        raise _refusal(error) from error
     click.echo(f"Usuario {created.email} creado{' (administrador)' if admin else ''}.")
 
 
@@ -403,22 +413,14 @@ def user_create(
 def user_password(email: str) -> None:
     """Set a new password (read from standard input, or asked twice at a terminal); the
     user's sessions end and a lock-out is lifted. E.g. the demo administrator's."""
-    import sys
 
     from .services.accounts import reset_password
 
-    if sys.stdin.isatty():
-        password = click.prompt("Contraseña nueva", hide_input=True, confirmation_prompt=True)
-    else:
-        password = sys.stdin.readline().rstrip("\r\n")
+    password = _read_password("Contraseña nueva")
     try:
         changed = reset_password(email, password)
     except CatalogError as error:
-        details = "; ".join(
-            f"{field}: {' '.join(messages)}"
-            for field, messages in getattr(error, "fields", {}).items()
-        )
-        raise click.ClickException(details or error.message) from error
+        raise _refusal(error) from error
     click.echo(f"Contraseña de {changed.email} cambiada; sus sesiones abiertas terminaron.")
 
 

@@ -126,10 +126,10 @@ def _decoder(table: Table) -> dict[str, Callable[[Any], Any]]:
     return decoders
 
 
-def schema_heads() -> str:
+def schema_heads(conn: Any = None) -> str:
     """The database's migration heads, as the archive records them."""
-    rows = db.session.execute(text("SELECT version_num FROM alembic_version")).scalars()
-    return ",".join(sorted(rows))
+    rows = (conn or db.session).execute(text("SELECT version_num FROM alembic_version"))
+    return ",".join(sorted(rows.scalars()))
 
 
 def _tables() -> list[Table]:
@@ -229,9 +229,7 @@ def export_archive(
         files: dict[str, str] = {}
         try:
             conn = db.session.connection(execution_options=options)
-            heads = ",".join(
-                sorted(conn.execute(text("SELECT version_num FROM alembic_version")).scalars())
-            )
+            heads = schema_heads(conn)
             for table in _tables():
                 count = 0
                 with open(root / "tables" / f"{table.name}.jsonl", "w") as out:

@@ -111,11 +111,6 @@ def fragment_rdfxml(g: Graph) -> str:
     return body.strip("\n") + "\n"
 
 
-def canonical(g: Iterable[Triple]) -> Graph:
-    """The same triples inserted in a fixed order."""
-    return _graph(sorted(g, key=_order))
-
-
 def render_graph(g: Iterable[Triple]) -> dict[str, str]:
     """Every serialisation of the triples `g`, the same bytes for the same triples in any
     process. JSON-LD and RDF/XML are written one subject at a time, in subject order (rdflib's
