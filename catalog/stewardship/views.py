@@ -7,6 +7,8 @@ from datetime import UTC, date, datetime
 
 from feedgen.feed import FeedGenerator
 from flask import Response, abort, jsonify, render_template, request
+from flask_babel import format_decimal
+from flask_babel import gettext as _
 from sqlalchemy import case, func
 
 from .. import urls
@@ -15,7 +17,8 @@ from ..extensions import db
 from ..feeds.build import MEDIA, clean
 from ..i18n import N_
 from ..models import PUBLISHED, ChainHead, Distribution, FileCheck, Publisher, Resource
-from . import bp
+from . import bp, charts
+from .quality import BANDS, MAXIMUM
 from .reviews import SOON_DAYS, due_reviews
 
 
@@ -170,5 +173,95 @@ def catalog_state():
         else 0
     )
     return render_template(
-        "stewardship/state.html", ranking=ranking, catalog_score=catalog_score, today=today
+        "stewardship/state.html",
+        ranking=ranking,
+        catalog_score=catalog_score,
+        today=today,
+        **_state_charts(ranking, entities, today),
     )
+
+
+YEARS_SHOWN = 6
+
+
+def _state_charts(ranking: list[dict], entities: dict[int, Publisher], today: date) -> dict:
+    """The pictures of /estado, each drawn from the same figures as a table on the page."""
+
+    def bar(label: str, value: float, **extra) -> charts.Bar:
+        return charts.Bar(label=label, value=value, shown=format_decimal(value), **extra)
+
+    quality = charts.rows(
+        _("Puntaje promedio de calidad por entidad (de %(max)s)", max=MAXIMUM),
+        [bar(item["entity"].name, item["score"]) for item in ranking],
+        maximum=MAXIMUM,
+    )
+    late = [item for item in ranking if item["overdue"]]
+    overdue = charts.rows(
+        _("Revisiones vencidas por entidad"),
+        [
+            bar(item["entity"].name, item["overdue"])
+            for item in sorted(late, key=lambda i: -i["overdue"])
+        ],
+    )
+    scores = db.session.execute(
+        db.select(Resource.quality_score).where(Resource.status == PUBLISHED)
+    ).scalars()
+    per_band = dict.fromkeys([name for _floor, name in BANDS], 0)
+    for points in scores:
+        per_band[next(name for floor, name in BANDS if (points or 0) >= floor)] += 1
+    bands = [(str(_(name)), floor, per_band[name]) for floor, name in reversed(BANDS)]
+    distribution = charts.columns(
+        _("Recursos por nivel de calidad"), [bar(label, count) for label, _f, count in bands]
+    )
+    first_year = today.year - YEARS_SHOWN + 1
+    years = list(range(first_year, today.year + 1))
+    per_entity: dict[int, dict[int, int]] = {}
+    dated = db.session.execute(
+        db.select(Resource.publisher_id, Resource.issued, Resource.published_at).where(
+            Resource.status == PUBLISHED
+        )
+    )
+    for publisher_id, issued, published_at in dated:
+        when = issued or (published_at.date() if published_at else None)
+        if when is None:
+            continue
+        counts = per_entity.setdefault(entities[publisher_id].entity.id, {})
+        year = max(when.year, first_year - 1)  # everything older counts as "before"
+        counts[year] = counts.get(year, 0) + 1
+    before = _("Antes de %(year)s", year=first_year)
+    labels = [str(before)] + [str(y) for y in years]
+    keys = [first_year - 1, *years]
+    totals = [sum(c.get(k, 0) for c in per_entity.values()) for k in keys]
+    over_time = charts.columns(
+        _("Recursos publicados por año (fecha de emisión)"),
+        [
+            bar(label, total)
+            for label, total in zip([f"≤{first_year - 1}", *labels[1:]], totals, strict=True)
+        ],
+    )
+    timeline = []
+    for item in sorted(ranking, key=lambda i: i["entity"].name):
+        counts = per_entity.get(item["entity"].id, {})
+        values = [counts.get(k, 0) for k in keys]
+        timeline.append(
+            {
+                "entity": item["entity"],
+                "values": values,
+                "spark": charts.sparkline(
+                    _("%(entity)s, recursos por año", entity=item["entity"].name),
+                    [bar(label, v) for label, v in zip(labels, values, strict=True)],
+                ),
+            }
+        )
+    return {
+        "charts": {
+            "quality": quality,
+            "overdue": overdue,
+            "distribution": distribution,
+            "over_time": over_time,
+        },
+        "bands": bands,
+        "year_labels": labels,
+        "year_totals": totals,
+        "timeline": timeline,
+    }
