@@ -64,7 +64,7 @@ def make_deterministic(app) -> None:
             text(
                 "UPDATE resource SET published_at = CASE WHEN published_at IS NULL THEN NULL "
                 "ELSE updated_at END, withdrawn_at = CASE WHEN withdrawn_at IS NULL THEN NULL "
-                "ELSE updated_at END"
+                "ELSE updated_at END, reviewed_on = NULL"  # demo reviews follow today
             )
         )
         db.session.commit()

@@ -69,7 +69,7 @@ def test_spanish_is_the_default(shared_demo):
     response = shared_demo.test_client().get("/")
     html = response.get_data(as_text=True)
     assert html_lang(html) == "es"
-    assert "Publicado recientemente" in Page(html).headings
+    assert "Actualizado recientemente" in Page(html).headings
     assert {"accept-language", "cookie"} <= vary(response)
     assert "lang=" not in response.headers.get("Set-Cookie", "")
 
@@ -95,8 +95,8 @@ def test_english_home_page(shared_demo):
     html = shared_demo.test_client().get("/", headers=ENGLISH).get_data(as_text=True)
     page = Page(html)
     assert html_lang(html) == "en"
-    assert {"Recently published", "What you'll find", "Entities"} <= set(page.headings)
-    assert "Publicado recientemente" not in page.visible
+    assert {"Recently updated", "What you'll find", "Entities"} <= set(page.headings)
+    assert "Actualizado recientemente" not in page.visible
     assert 'aria-label="Main"' in html and ">Skip to content<" in html
     assert '<meta property="og:locale" content="en_US">' in html
     # vocabulary labels come from the SKOS files' @en labels

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from html.parser import HTMLParser
 
 from catalog.extensions import db
@@ -43,19 +44,31 @@ class Page(HTMLParser):
         return " ".join(" ".join(self.text).split())
 
 
-def test_home_lists_recent_resources(shared_demo):
+def test_home_lists_recent_resources_newest_date_first(shared_demo):
+    """The recent cards come in the order of the date each one shows (its dct:modified, or
+    dct:issued without one), newest first, whatever order they were published in."""
     response = shared_demo.test_client().get("/")
     assert response.status_code == 200
-    page = Page(response.get_data(as_text=True))
-    assert "Publicado recientemente" in page.headings
+    html = response.get_data(as_text=True)
+    page = Page(html)
+    assert "Actualizado recientemente" in page.headings
+    section = html.split('id="recientes"', 1)[1].split("</section>", 1)[0]
+    slugs = re.findall(r'href="/recurso/([^"]+)"', section)
+    assert len(slugs) == 12
     with shared_demo.app_context():
-        newest = db.session.execute(
-            db.select(Resource.title)
-            .where(Resource.status == PUBLISHED)
-            .order_by(Resource.published_at.desc(), Resource.id.desc())
-            .limit(1)
-        ).scalar_one()
-    assert newest in page.headings
+        dates = {
+            slug: modified or issued
+            for slug, modified, issued in db.session.execute(
+                db.select(Resource.slug, Resource.modified, Resource.issued).where(
+                    Resource.status == PUBLISHED
+                )
+            )
+        }
+    shown = [dates[slug] for slug in slugs]
+    assert shown == sorted(shown, reverse=True)
+    assert shown[0] == max(d for d in dates.values() if d)
+    # the newest published (last loaded) resource is not simply put first
+    assert slugs != sorted(slugs, key=list(dates).index, reverse=True)
 
 
 def test_resource_page_has_fields_and_schema_org(shared_demo):

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import io
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import feedparser
 import pytest
@@ -12,6 +14,8 @@ from rdflib import Graph, Literal, URIRef
 
 from catalog.extensions import db
 from catalog.models import PUBLISHED, Resource, Revision, User
+from catalog.services import resources as service
+from catalog.services.snapshot import snapshot
 
 from .conftest import database_state
 from .workspace_helpers import (
@@ -777,9 +781,10 @@ def test_bulk_import_page_caps_rows_for_the_web(ws, ana, monkeypatch):
     assert database_state(ws) == before
 
 
-def test_saving_an_untouched_form_changes_nothing(ws):
+def test_saving_an_untouched_form_changes_nothing_but_the_review(ws):
     """Every demo resource (all types, full good practices, norms, files and links) survives a
-    round trip through the form: saving it unchanged records no revision."""
+    round trip through the form: saving it unchanged records no revision and changes no
+    published field; it only records that a person reviewed it today."""
     add_user(ws, "admin@sg.gov.co", None, is_admin=True)
     admin = ws.test_client()
     sign_in(admin, "admin@sg.gov.co")
@@ -788,15 +793,18 @@ def test_saving_an_untouched_form_changes_nothing(ws):
             db.select(Resource.slug, Resource.lock_version).where(Resource.status != "withdrawn")
         ).all()
         revisions = db.session.execute(db.select(db.func.count(Revision.id))).scalar_one()
+        records = {slug: snapshot(service.get_resource(slug)) for slug, _ in resources}
     assert len(resources) > 50
     for slug, _version in resources:
         values = form_values(admin.get(f"/publicar/recurso/{slug}").text)
         response = admin.post(f"/publicar/recurso/{slug}", data={**values, "accion": "guardar"})
         assert response.status_code == 302, (slug, response.text[:2000])
     with ws.app_context():
-        after = dict(db.session.execute(db.select(Resource.slug, Resource.lock_version)).all())
-        assert {slug: after[slug] for slug, _ in resources} == dict(resources)
         assert db.session.execute(db.select(db.func.count(Revision.id))).scalar_one() == revisions
+        for slug, _ in resources:
+            resource = service.get_resource(slug)
+            assert snapshot(resource) == records[slug], slug
+            assert resource.reviewed_on == datetime.now(ZoneInfo("America/Bogota")).date()
 
 
 def test_dashboard_filters_by_title_and_status(ws, ana):

@@ -193,8 +193,8 @@ def _update(slug: str, *, partial: bool):
     resource = service.get_resource(slug)
     actor.require_write(resource)
     data = load(ResourceSchema(), _json_body(), partial=partial)
-    resource = service.update_resource(
-        resource, data, actor, partial=partial, expected_etag=_if_match()
+    resource = service.update_resource(  # a full replace restates the record: a review
+        resource, data, actor, partial=partial, expected_etag=_if_match(), reviewed=not partial
     )
     return _with_etag(resource_out(resource, private=True), resource)
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +13,7 @@ from ..extensions import db
 from ..models import Publisher, Resource
 from ..schemas.resources import ResourceSchema, load
 from ..services.actors import Actor
+from ..services.derived import refresh_derived
 from ..services.resources import change_status, create_resource
 
 HERE = Path(__file__).parent
@@ -63,7 +66,30 @@ def _payload(item: dict[str, Any]) -> dict[str, Any]:
     return loaded
 
 
-def load_resources(extra: int = 0) -> int:
+# One demo resource in UNREVIEWED is left without a review, so stewardship pages show what an
+# overdue review looks like; the others were reviewed some days before the demo was loaded.
+UNREVIEWED = 6
+
+
+def demo_review_date(slug: str, today: date) -> date | None:
+    """When the demo says a person last reviewed the resource: a stable, slug-derived number of
+    days (10–309) before `today`, so a fresh demo looks like a kept catalog whatever the date
+    (its dct:modified and dct:issued stay as written: they are facts about the documents)."""
+    digest = int(hashlib.sha256(slug.encode()).hexdigest(), 16)
+    if digest % UNREVIEWED == 0:
+        return None
+    return today - timedelta(days=10 + digest // UNREVIEWED % 300)
+
+
+def _mark_reviewed(resource: Resource, today: date) -> None:
+    reviewed = demo_review_date(resource.slug, today)
+    if reviewed is not None and resource.review_on is None:
+        resource.reviewed_on = reviewed
+        refresh_derived(resource)
+        db.session.commit()
+
+
+def load_resources(extra: int = 0, today: date | None = None) -> int:
     actor = Actor.system("demo")
     existing = set(db.session.execute(db.select(Resource.slug)).scalars())
     items = _read("resources.json")
@@ -72,6 +98,7 @@ def load_resources(extra: int = 0) -> int:
         if item["slug"] in existing:
             continue
         resource = create_resource(_payload(item), actor)
+        _mark_reviewed(resource, today or date.today())
         if item.get("status") == "withdrawn":
             change_status(
                 resource, "withdrawn", actor, reason=item.get("withdrawn_reason") or "Retirado."
@@ -84,7 +111,7 @@ def load_resources(extra: int = 0) -> int:
         if template["slug"] in existing:
             continue
         template["title"] = f"{template['title']} (copia sintética {n + 1})"
-        create_resource(_payload(template), actor)
+        _mark_reviewed(create_resource(_payload(template), actor), today or date.today())
         created += 1
     return created
 

@@ -68,6 +68,7 @@ class Resource(db.Model):
     accrual_periodicity: Mapped[str | None] = mapped_column(String(40))
     review_on: Mapped[date | None] = mapped_column()  # set by the publisher; overrides the rule
     next_review_on: Mapped[date | None] = mapped_column(index=True)  # effective, derived
+    reviewed_on: Mapped[date | None] = mapped_column()  # last save by a person (a review)
     # derived: when the next update is due by the accrual periodicity (None: not promised)
     update_due_on: Mapped[date | None] = mapped_column()
     temporal_start: Mapped[date | None] = mapped_column()

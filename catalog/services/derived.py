@@ -54,12 +54,16 @@ def update_due(resource: Resource, vocab=None) -> date | None:
 
 
 def next_review(resource: Resource) -> date:
-    """The publisher's date if set, else the last update (or issue) plus the interval."""
-    if resource.review_on:
+    """The publisher's date while it is still ahead of the last review; else the last update
+    (or issue), or the last review by a person if later, plus the interval."""
+    reviewed = resource.reviewed_on
+    if resource.review_on and (reviewed is None or resource.review_on > reviewed):
         return resource.review_on
     base = resource.modified or resource.issued
     if base is None:
         base = (resource.updated_at or resource.created_at).date()
+    if reviewed is not None and reviewed > base:
+        base = reviewed
     return add_duration(base, review_interval(resource.accrual_periodicity))
 
 

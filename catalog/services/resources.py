@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -22,7 +23,7 @@ from ..schemas import access_exceptions
 from ..text import slugify
 from . import snapshot as snap
 from .actors import Actor
-from .derived import refresh_derived
+from .derived import next_review, refresh_derived
 from .history import record_revision
 
 BOGOTA = ZoneInfo("America/Bogota")
@@ -274,8 +275,13 @@ def update_resource(
     action: str = "update",
     summary: str | None = None,
     trusted: bool = False,
+    reviewed: bool = False,
 ) -> Resource:
-    """Change a resource (full replace or partial). `expected_etag` enforces If-Match."""
+    """Change a resource (full replace or partial). `expected_etag` enforces If-Match.
+
+    `reviewed`: a person looked at the whole record and saved it (the workspace form, an API
+    update): its review clock restarts today even when nothing else changed. That moves no
+    content, so it writes no revision."""
     actor.require_write(resource)
     if expected_etag is not None and not etag_matches(expected_etag, resource.etag):
         raise PreconditionFailed(
@@ -293,10 +299,18 @@ def update_resource(
             access_exceptions.check(resource)
         if "status" in data and data["status"] != resource.status:
             _set_status(resource, data["status"], data.get("withdrawn_reason"))
-        resource.updated_at = utcnow()
+        previous_update, resource.updated_at = resource.updated_at, utcnow()
         revision = record_revision(resource, actor, action, before, summary)
+        today = datetime.now(BOGOTA).date()
         if revision is None:  # nothing changed: keep the version and the dates
-            raise _Unchanged
+            if not reviewed or resource.reviewed_on == today:
+                raise _Unchanged
+            resource.updated_at = previous_update  # the content is untouched: not "updated"
+            resource.reviewed_on = today
+            resource.next_review_on = next_review(resource)
+            return resource
+        if reviewed:
+            resource.reviewed_on = today
         refresh_derived(resource)
     return resource
 

@@ -89,7 +89,11 @@ def _home_summary() -> tuple[list[int], dict[str, int]]:
             db.session.execute(
                 db.select(Resource.id)
                 .where(Resource.status == PUBLISHED)
-                .order_by(Resource.published_at.desc(), Resource.id.desc())
+                .order_by(  # the date each card shows, newest first
+                    db.func.coalesce(Resource.modified, Resource.issued).desc().nulls_last(),
+                    Resource.published_at.desc(),
+                    Resource.id.desc(),
+                )
                 .limit(12)
             ).scalars()
         )

@@ -217,9 +217,15 @@ def _submit(resource: Resource | None, resource_type: str):
         else:
             expected = f'"r{resource.id}-v{request.form.get("version")}"'
             resource = service.update_resource(
-                resource, validated, actor, partial=False, expected_etag=expected, trusted=True
+                resource,
+                validated,
+                actor,
+                partial=False,
+                expected_etag=expected,
+                trusted=True,
+                reviewed=True,
             )
-            flash("Cambios guardados.", "success")
+            flash("Cambios guardados. La revisión queda registrada con la fecha de hoy.", "success")
     except BaseException as error:
         for item in stored.values():  # the change was refused: its new files go too
             file_store.discard(item)

@@ -206,3 +206,52 @@ def test_workspace_pages_are_accessible(site, chromium, shared_demo, path):
     assert page.locator("html").get_attribute("lang") == "es"
     assert axe_violations(page) == []
     context.close()
+
+
+def test_good_practice_form_has_an_index_and_boxes_beside_their_labels(site, chromium, shared_demo):
+    """The long good-practice form opens with an index of its sections, each section leads back
+    to it, and every checkbox sits on the left of its own label, on the same line; at 360 px
+    neither the form nor a history diff scrolls sideways."""
+    from catalog.services import resources as service
+    from catalog.services.actors import Actor
+
+    with shared_demo.app_context():  # a second version with long words and a long URL to diff
+        resource = service.get_resource("directorio-puntos-atencion-red-cade")
+        service.update_resource(
+            resource,
+            {
+                "description": "Ver https://www.example.gov.co/"
+                + "a" * 160
+                + " "
+                + "Interinstitucionalización" * 5,
+            },
+            Actor.system(),
+            partial=True,
+        )
+    context, page = _signed_in(chromium, site, "ana@sg.gov.co")
+    page.goto(site + "/publicar/nuevo?tipo=buena-practica")
+    index = page.get_by_role("navigation", name="Secciones del formulario")
+    links = index.get_by_role("link")
+    assert links.count() >= 6
+    target = links.nth(3).get_attribute("href")
+    links.nth(3).click()
+    assert page.evaluate("location.hash") == target
+    section = page.locator(f"section:has(h2{target})")
+    section.get_by_role("link", name="Volver al índice del formulario").click()
+    assert page.evaluate("location.hash") == "#indice-formulario"
+    for label in ("Dimensión de Talento Humano", "Política: Integridad"):
+        box = page.get_by_label(label, exact=True).bounding_box()
+        text = page.locator("label", has_text=label.removeprefix("Política: ")).first
+        text_box = text.bounding_box()
+        assert box["x"] + box["width"] <= text_box["x"], label  # the box on the left
+        assert abs((box["y"] + box["height"] / 2) - (text_box["y"] + 10)) < 14, label
+    assert page.get_by_text("Dimensión: Dimensión").count() == 0
+    page.set_viewport_size({"width": 360, "height": 740})
+    for path in (
+        "/publicar/nuevo?tipo=buena-practica",
+        "/publicar/recurso/directorio-puntos-atencion-red-cade/historial",
+    ):
+        page.goto(site + path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 361, (path, width)
+    context.close()
