@@ -12,7 +12,7 @@ import pytest
 from catalog.extensions import db
 from catalog.models import FileCheck, Resource
 from catalog.services.actors import Actor
-from catalog.services.derived import update_due
+from catalog.services.derived import refresh_derived, update_due
 from catalog.services.resources import create_resource
 from catalog.stewardship.checks import resource_checks
 
@@ -157,3 +157,65 @@ def test_migration_backfills_update_due(demo_app):
         upgrade(revision="heads")
         found = dict(db.session.execute(db.select(Resource.id, Resource.update_due_on)).all())
     assert found == expected
+
+
+def test_state_charts_name_every_bar_and_match_the_table(shared_demo):
+    """/estado's quality chart labels every bar with its entity and its score, in the table's
+    order, and its text alternative carries the same figures."""
+    import html5lib
+
+    page = shared_demo.test_client().get("/estado").get_data(as_text=True)
+    doc = html5lib.parse(page, namespaceHTMLElements=False)
+    section = doc.find(".//section[@id='calidad']")
+    ns = "{http://www.w3.org/2000/svg}"
+    svg = section.find(f".//{ns}svg")
+    texts = list(svg.iter(f"{ns}text"))
+    labels = [(t.text or "").strip() for t in texts if t.get("class") == "label"]
+    values = [t.text for t in texts if t.get("class") == "value"]
+    table = [
+        ("".join(tr[0].itertext()).strip(), "".join(tr[-1].itertext()).strip())
+        for tr in section.find(".//tbody").iter("tr")
+    ]
+    assert len(labels) == len(table) > 5
+    assert [label.rstrip("…") for label in labels] == [
+        name[: len(label.rstrip("…"))] for (name, _), label in zip(table, labels, strict=True)
+    ]
+    assert values == [score for _, score in table]
+    desc = svg.find(f"{ns}desc").text
+    assert all(f"{name}: {score}" in desc for name, score in table)
+    for key in ("niveles", "vencidas", "en-el-tiempo"):
+        assert doc.find(f".//section[@id='{key}']") is not None
+
+
+def test_saving_an_overdue_resource_moves_its_review(demo_app):
+    """Saving through the workspace form is a review: the overdue badge goes, the next review
+    is a year from today, and no revision is written for it."""
+    from datetime import timedelta
+
+    from catalog.models import Revision
+    from catalog.services import resources as service
+    from catalog.services.actors import Actor
+
+    with demo_app.app_context():
+        resource = (
+            db.session.execute(
+                db.select(Resource).where(
+                    Resource.status == "published", Resource.review_on.is_(None)
+                )
+            )
+            .scalars()
+            .first()
+        )
+        resource.reviewed_on = None
+        resource.modified = date.today() - timedelta(days=800)
+        refresh_derived(resource)
+        db.session.commit()
+        assert resource.next_review_on < date.today()
+        revisions = db.session.execute(db.select(db.func.count(Revision.id))).scalar_one()
+        service.update_resource(resource, {}, Actor.system(), partial=True, reviewed=True)
+        resource = service.get_resource(resource.slug)
+        assert resource.reviewed_on is not None
+        assert resource.next_review_on > date.today() + timedelta(days=300)
+        assert db.session.execute(db.select(db.func.count(Revision.id))).scalar_one() == revisions
+        slug = resource.slug
+    assert "Revisión vencida" not in demo_app.test_client().get(f"/recurso/{slug}").text
