@@ -18,7 +18,7 @@ from ..feeds.build import MEDIA, clean
 from ..i18n import N_
 from ..models import PUBLISHED, ChainHead, Distribution, FileCheck, Publisher, Resource
 from . import bp, charts
-from .quality import BANDS, MAXIMUM
+from .quality import BANDS, MAXIMUM, band
 from .reviews import SOON_DAYS, due_reviews
 
 
@@ -203,12 +203,14 @@ def _state_charts(ranking: list[dict], entities: dict[int, Publisher], today: da
             for item in sorted(late, key=lambda i: -i["overdue"])
         ],
     )
-    scores = db.session.execute(
-        db.select(Resource.quality_score).where(Resource.status == PUBLISHED)
-    ).scalars()
+    rows = db.session.execute(
+        db.select(
+            Resource.publisher_id, Resource.issued, Resource.published_at, Resource.quality_score
+        ).where(Resource.status == PUBLISHED)
+    ).all()
     per_band = dict.fromkeys([name for _floor, name in BANDS], 0)
-    for points in scores:
-        per_band[next(name for floor, name in BANDS if (points or 0) >= floor)] += 1
+    for *_dates, points in rows:
+        per_band[band(points or 0)] += 1
     bands = [(str(_(name)), floor, per_band[name]) for floor, name in reversed(BANDS)]
     distribution = charts.columns(
         _("Recursos por nivel de calidad"), [bar(label, count) for label, _f, count in bands]
@@ -216,12 +218,7 @@ def _state_charts(ranking: list[dict], entities: dict[int, Publisher], today: da
     first_year = today.year - YEARS_SHOWN + 1
     years = list(range(first_year, today.year + 1))
     per_entity: dict[int, dict[int, int]] = {}
-    dated = db.session.execute(
-        db.select(Resource.publisher_id, Resource.issued, Resource.published_at).where(
-            Resource.status == PUBLISHED
-        )
-    )
-    for publisher_id, issued, published_at in dated:
+    for publisher_id, issued, published_at, _points in rows:
         when = issued or (published_at.date() if published_at else None)
         if when is None:
             continue

@@ -70,3 +70,11 @@ def expect(target):
     from playwright.sync_api import expect as playwright_expect
 
     return playwright_expect(target)
+
+
+def assert_no_sideways_scroll(page, site: str, paths) -> None:
+    """WCAG 1.4.10 at the page's viewport (360 px): no page is wider than the window."""
+    for path in paths:
+        page.goto(site + path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= page.viewport_size["width"] + 1, (path, width)

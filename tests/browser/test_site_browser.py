@@ -13,7 +13,13 @@ from catalog.services.actors import Actor
 from catalog.services.resources import create_resource
 
 from ..live import serve
-from .support import axe_violations, expect, launched_chromium, require_browser
+from .support import (
+    assert_no_sideways_scroll,
+    axe_violations,
+    expect,
+    launched_chromium,
+    require_browser,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -213,20 +219,21 @@ def test_long_hashes_urls_titles_and_keywords_reflow_at_360px(site, browser, sha
         bypass_csp=True, viewport={"width": 360, "height": 740}, locale="es-CO"
     )
     page = context.new_page()
-    for path in (
-        "/recurso/tramites-racionalizados-por-mes",  # its SHA-256 is shown
-        f"/recurso/{long_slug}",
-        "/buscar?q=guia",
-        "/estado",
-        "/integridad",
-        "/acerca",
-        "/tema/mipg/integridad",
-        "/entidad/secretaria-general/registro-activos",
-        "/entidad/secretaria-general/esquema-publicacion",
-    ):
-        page.goto(site + path)
-        width = page.evaluate("document.documentElement.scrollWidth")
-        assert width <= 361, (path, width)
+    assert_no_sideways_scroll(
+        page,
+        site,
+        (
+            "/recurso/tramites-racionalizados-por-mes",  # its SHA-256 is shown
+            f"/recurso/{long_slug}",
+            "/buscar?q=guia",
+            "/estado",
+            "/integridad",
+            "/acerca",
+            "/tema/mipg/integridad",
+            "/entidad/secretaria-general/registro-activos",
+            "/entidad/secretaria-general/esquema-publicacion",
+        ),
+    )
     context.close()
 
 

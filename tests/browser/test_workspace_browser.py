@@ -14,7 +14,13 @@ from rdflib import Graph, URIRef
 
 from ..live import serve
 from ..workspace_helpers import PASSWORD, PDF, add_user
-from .support import axe_violations, expect, launched_chromium, require_browser
+from .support import (
+    assert_no_sideways_scroll,
+    axe_violations,
+    expect,
+    launched_chromium,
+    require_browser,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -247,11 +253,12 @@ def test_good_practice_form_has_an_index_and_boxes_beside_their_labels(site, chr
         assert abs((box["y"] + box["height"] / 2) - (text_box["y"] + 10)) < 14, label
     assert page.get_by_text("Dimensión: Dimensión").count() == 0
     page.set_viewport_size({"width": 360, "height": 740})
-    for path in (
-        "/publicar/nuevo?tipo=buena-practica",
-        "/publicar/recurso/directorio-puntos-atencion-red-cade/historial",
-    ):
-        page.goto(site + path)
-        width = page.evaluate("document.documentElement.scrollWidth")
-        assert width <= 361, (path, width)
+    assert_no_sideways_scroll(
+        page,
+        site,
+        (
+            "/publicar/nuevo?tipo=buena-practica",
+            "/publicar/recurso/directorio-puntos-atencion-red-cade/historial",
+        ),
+    )
     context.close()
