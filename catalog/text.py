@@ -53,3 +53,38 @@ def truncate(value: str, length: int) -> str:
         return value
     cut = value[: length - 1].rsplit(" ", 1)[0]
     return cut + "…"
+
+
+# Head nouns of district names and the contraction "de" takes before them ("de la Secretaría",
+# "del Instituto"); a name starting with anything else (an acronym, a proper name) takes "de".
+_FEMININE = frozenset(
+    "academia administracion agencia alcaldia alta asociacion biblioteca caja camara comision "
+    "consejeria contraloria corporacion defensoria direccion empresa escuela fundacion gerencia "
+    "jefatura junta localidad loteria mesa oficina orquesta personeria policia red "
+    "registraduria secretaria subdireccion subred subgerencia subsecretaria superintendencia "
+    "terminal unidad universidad veeduria".split()
+)
+_MASCULINE = frozenset(
+    "archivo area banco canal centro comite concejo consejo departamento despacho equipo fondo "
+    "grupo instituto jardin laboratorio ministerio museo observatorio planetario programa "
+    "proyecto servicio sistema teatro".split()
+)
+
+
+def of_name(name: str) -> str:
+    """Spanish "de" joined to a name as grammar asks: "de la Veeduría Distrital", "del
+    Instituto Distrital de Recreación y Deporte", "del Programa Nacional …", "de Bogotá"."""
+    words = name.split(maxsplit=1)
+    if not words:
+        return "de"
+    head = fold(words[0])
+    rest = words[1] if len(words) > 1 else ""
+    if head == "el" and rest:
+        return f"del {rest}"
+    if head in ("la", "las", "los"):
+        return f"de {name}"
+    if head in _MASCULINE:
+        return f"del {name}"
+    if head in _FEMININE:
+        return f"de la {name}"
+    return f"de {name}"

@@ -6,6 +6,8 @@ import json
 import re
 from html.parser import HTMLParser
 
+import pytest
+
 from catalog.extensions import db
 from catalog.models import PUBLISHED, GoodPractice, Resource
 
@@ -175,3 +177,37 @@ def test_publisher_page_and_missing_pages(shared_demo):
     assert 'action="/buscar"' in missing.get_data(as_text=True)
     api_missing = client.get("/api/v1/resources/no-existe")
     assert api_missing.status_code == 404 and api_missing.is_json
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("Secretaría Distrital de Hacienda", "de la Secretaría"),
+        ("Veeduría Distrital", "de la Veeduría"),
+        ("Instituto Distrital de Recreación y Deporte", "del Instituto"),
+        ("Departamento Administrativo del Servicio Civil", "del Departamento"),
+        ("Programa Nacional de Servicio al Ciudadano", "del Programa"),
+        ("El Archivo de Bogotá", "del Archivo"),
+        ("La Nueva Unidad", "de La Nueva"),
+        ("IDRD", "de IDRD"),
+        ("Bogotá", "de Bogotá"),
+    ],
+)
+def test_names_after_de_follow_spanish_grammar(name, expected):
+    from catalog.text import of_name
+
+    assert of_name(name).startswith(expected)
+    assert of_name(name).endswith(name.split(maxsplit=1)[-1])
+
+
+def test_unit_and_entity_pages_say_de_la_and_del(shared_demo):
+    client = shared_demo.test_client()
+    unit = client.get("/entidad/sdh-direccion-presupuesto").get_data(as_text=True)
+    assert "Dependencia de la Secretaría Distrital de Hacienda" in unit
+    english = client.get("/entidad/sdh-direccion-presupuesto?lang=en").get_data(as_text=True)
+    assert "Unit of Secretaría Distrital de Hacienda" in english
+    register = client.get("/entidad/idrd/registro-activos").get_data(as_text=True)
+    assert (
+        "Otros instrumentos de la Ley 1712 del Instituto Distrital de Recreación y Deporte"
+        in register
+    )

@@ -319,6 +319,37 @@ def test_register_in_every_format(catalog, register, columns, expected):
     assert caption.endswith(f"{len(expected)} registros")
 
 
+def test_register_page_is_paged_and_downloads_stay_whole(catalog, monkeypatch):
+    from catalog.stewardship import register_views
+
+    monkeypatch.setattr(register_views, "PAGE_SIZE", 2)
+    client = catalog.test_client()
+    url = "/entidad/entidad-a/registro-activos"
+    pages, seen = -(-len(EXPECTED_ASSETS) // 2), []
+    assert pages >= 2
+    for page in range(1, pages + 1):
+        caption, _, cells = _html_table(client, f"{url}?pagina={page}")
+        assert len(cells) == (2 if page < pages else len(EXPECTED_ASSETS) - 2 * (pages - 1))
+        assert f"(página {page} de {pages})" in caption
+        assert caption.startswith(
+            f"Registro de Activos de Información de Entidad A: {len(EXPECTED_ASSETS)} registros"
+        )
+        seen += cells
+        tree = html5lib.parse(client.get(f"{url}?pagina={page}").data)
+        pager = tree.find(f".//{HTML}nav[@class='pager']")
+        links = {a.get("rel"): a.get("href") for a in pager.iter(f"{HTML}a")}
+        assert ("next" in links) == (page < pages) and ("prev" in links) == (page > 1)
+        if page < pages:
+            assert links["next"] == f"{url}?pagina={page + 1}"
+    assert seen == [list(row) for row in EXPECTED_ASSETS]  # every row once, in order
+    # the downloads are the whole register whatever page was looked at
+    assert len(_csv(client, url + ".csv?pagina=2")) == len(EXPECTED_ASSETS) + 1
+    for wrong in ("0", str(pages + 1), "dos", "-1"):
+        response = client.get(f"{url}?pagina={wrong}")
+        assert response.status_code == 404
+        assert f"el registro tiene {pages} páginas" in response.get_data(as_text=True)
+
+
 def test_xlsx_dates_are_dates(catalog):
     sheet = _xlsx(catalog.test_client(), "/entidad/entidad-a/esquema-publicacion.xlsx")
     generated = [row[4] for row in sheet.iter_rows(min_row=2, values_only=True)]

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, render_template
+from flask import Response, abort, render_template, request
 
+from ..errors import NotFound
 from ..services.bulk_import import template_csv, template_xlsx
 from ..tabular import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, Sheet, csv_bytes, xlsx_bytes
 from . import bp
 from .registers import KINDS, as_text, build_register, find_entity, widths
 
 DOWNLOADS = {"csv": CSV_MEDIA_TYPE, "xlsx": XLSX_MEDIA_TYPE}
+PAGE_SIZE = 50  # rows per page; the CSV and XLSX downloads are always whole
 REGISTER = "<any(" + ", ".join(f"'{key}'" for key in KINDS) + "):register>"
 
 
@@ -22,10 +24,23 @@ def _download(body: bytes, ext: str, filename: str) -> Response:
 
 @bp.get(f"/entidad/<slug>/{REGISTER}")
 def register_page(slug: str, register: str):
-    """The register as an accessible table, with its downloads."""
+    """The register as an accessible table, a page of rows at a time, with its downloads."""
     built = build_register(KINDS[register], find_entity(slug))
+    total = len(built.rows)
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = request.args.get("pagina", "1")
+    if not page.isdigit() or not 1 <= int(page) <= pages:
+        raise NotFound(f"Esa página no existe: el registro tiene {pages} páginas.")
+    first = (int(page) - 1) * PAGE_SIZE
     return render_template(
-        "stewardship/register.html", register=built, as_text=as_text, kinds=KINDS.values()
+        "stewardship/register.html",
+        register=built,
+        as_text=as_text,
+        kinds=KINDS.values(),
+        page=int(page),
+        pages=pages,
+        first=first,
+        shown=range(first, min(first + PAGE_SIZE, total)),
     )
 
 

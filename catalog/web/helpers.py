@@ -14,7 +14,7 @@ from markupsafe import Markup
 from .. import urls
 from ..i18n import current_language
 from ..markdown import markdown_to_text, render_markdown
-from ..text import truncate
+from ..text import of_name, truncate
 
 
 def vocab():
@@ -90,6 +90,12 @@ def json_script(data: Any) -> Markup:
     return Markup(text)
 
 
+def de_in_language(name: str) -> str:
+    """For a translated sentence: "de la Veeduría" / "del Instituto" in Spanish, the name alone
+    in English (the English sentence carries its own preposition)."""
+    return of_name(name) if current_language() == "es" else name
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(
         markdown=render_markdown,
@@ -100,6 +106,8 @@ def register(app: Flask) -> None:
         label=label,
         truncate_words=truncate,
         json_script=json_script,
+        de=of_name,  # Spanish-only pages
+        de_in_language=de_in_language,
         dict_without=lambda d, *keys: {k: v for k, v in d.items() if k not in keys},
     )
     app.jinja_env.globals.update(
