@@ -21,7 +21,7 @@ COOKIE = "lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
 # Pages written in Spanish only, whatever the reader chose: the publishers' workspace and the
 # Ley 1712 registers (legal documents whose names and columns the law fixes). Endpoint prefixes.
-SPANISH_ONLY = ("workspace.", "stewardship.register_")
+SPANISH_ONLY = ("workspace.", "stewardship.register_", "api.docs")
 
 
 class Message(str):

@@ -69,6 +69,7 @@ ROUTES: dict[str, str] = {
     "stewardship.import_template": PUBLIC,
     "api.index": PUBLIC,
     "api.openapi": PUBLIC,
+    "api.docs": PUBLIC,
     "api.list_publishers": PUBLIC,
     "api.get_publisher": PUBLIC,
     "api.list_resources": PUBLIC,
@@ -320,6 +321,7 @@ def _calls(endpoint: str, world: World) -> list[Call]:
         "stewardship.import_template": [Call("GET", "/importacion/plantilla.csv")],
         "api.index": [Call("GET", "/api/v1")],
         "api.openapi": [Call("GET", "/api/v1/openapi.json")],
+        "api.docs": [Call("GET", "/api/v1/docs")],
         "api.list_publishers": [Call("GET", "/api/v1/publishers")],
         "api.get_publisher": [Call("GET", "/api/v1/publishers/entidad-a")],
         "api.list_resources": [

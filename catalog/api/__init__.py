@@ -14,7 +14,7 @@ def _credentials_first():
     optional_actor()
 
 
-from . import views  # noqa: E402,F401
+from . import docs, views  # noqa: E402,F401
 from .idempotency import init_idempotency  # noqa: E402
 
 init_idempotency()

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import current_app, url_for
 
+from . import examples
 from .openapi_schemas import SINGLE_LINE, SLUG_SCHEMA, components
 
 _TEXT = {
@@ -111,6 +112,13 @@ _SECURED: list[dict[str, list[str]]] = [{"bearer": []}]
 
 def document() -> dict[str, Any]:
     """The OpenAPI 3.1 description of /api/v1, built from the schemas the API validates with."""
+    paths = {
+        **_publisher_paths(),
+        **_resource_paths(),
+        **_workflow_paths(),
+        **_distribution_paths(),
+    }
+    _add_examples(paths)
     return {
         "openapi": "3.1.0",
         "info": {
@@ -128,13 +136,23 @@ def document() -> dict[str, Any]:
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
             "schemas": components(),
         },
-        "paths": {
-            **_publisher_paths(),
-            **_resource_paths(),
-            **_workflow_paths(),
-            **_distribution_paths(),
-        },
+        "paths": paths,
     }
+
+
+METHODS = ("get", "post", "put", "patch", "delete")
+
+
+def _add_examples(paths: dict[str, Any]) -> None:
+    """Each JSON body carries the example the documentation page shows (and a test runs)."""
+    for path, item in paths.items():
+        for method in METHODS:
+            if method not in item:
+                continue
+            body = examples.body(path, method)  # KeyError: an operation without an example
+            content = item[method].get("requestBody", {}).get("content", {})
+            if body is not None and "application/json" in content:
+                content["application/json"] = {**content["application/json"], "example": body}
 
 
 def _listing() -> list[dict[str, Any]]:

@@ -86,6 +86,7 @@ def index():
         {
             "name": "API de publicación del Catálogo de Gestión Pública Distrital",
             "openapi": url_for("api.openapi", _external=True),
+            "docs": url_for("api.docs", _external=True),
             "publishers": url_for("api.list_publishers", _external=True),
             "resources": url_for("api.list_resources", _external=True),
         }

@@ -208,10 +208,10 @@ def _state_charts(ranking: list[dict], entities: dict[int, Publisher], today: da
             Resource.publisher_id, Resource.issued, Resource.published_at, Resource.quality_score
         ).where(Resource.status == PUBLISHED)
     ).all()
-    per_band = dict.fromkeys([name for _floor, name in BANDS], 0)
+    per_band: dict[str, int] = dict.fromkeys([str(name) for _floor, name in BANDS], 0)
     for *_dates, points in rows:
-        per_band[band(points or 0)] += 1
-    bands = [(str(_(name)), floor, per_band[name]) for floor, name in reversed(BANDS)]
+        per_band[str(band(points or 0))] += 1
+    bands = [(str(_(name)), floor, per_band[str(name)]) for floor, name in reversed(BANDS)]
     distribution = charts.columns(
         _("Recursos por nivel de calidad"), [bar(label, count) for label, _f, count in bands]
     )

@@ -130,6 +130,7 @@ def _good_practice_slug(app) -> str:
         "/entidad/secretaria-general/registro-activos",
         "/entidad/secretaria-general/indice-clasificada-reservada",
         "/recurso/plan-tratamiento-riesgos-seguridad-informacion",
+        "/api/v1/docs",
     ],
 )
 def test_pages_have_no_accessibility_violations(site, page, shared_demo, path):
@@ -167,6 +168,39 @@ def test_language_switch_is_a_link_that_is_remembered(site, browser):
     expect(page.get_by_role("heading", level=1)).to_have_text("About the catalog and its open data")
     page.get_by_role("link", name="Español").click()
     expect(page.locator("html")).to_have_attribute("lang", "es")
+    context.close()
+
+
+def test_api_docs_work_offline_at_phone_width(site, browser):
+    """The API documentation loads everything from the catalog itself: with every other host
+    unreachable it is complete, styled and readable at 360 px."""
+    context = browser.new_context(
+        bypass_csp=True, viewport={"width": 360, "height": 740}, locale="es-CO"
+    )
+    page = context.new_page()
+    requested, refused = [], []
+
+    def only_the_catalog(route):
+        url = route.request.url
+        requested.append(url)
+        if url.startswith(site):
+            route.continue_()
+        else:
+            refused.append(url)
+            route.abort()
+
+    page.route("**/*", only_the_catalog)
+    response = page.goto(site + "/api/v1/docs")
+    assert response.status == 200
+    page.wait_for_load_state("networkidle")
+    assert refused == [] and requested
+    assert page.evaluate("[...document.styleSheets].every(s => s.cssRules.length > 0)")
+    examples = page.locator("pre.api-example")
+    assert examples.count() >= 19
+    expect(examples.first).to_contain_text("curl")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    page.get_by_role("link", name="Descargar un archivo alojado").click()
+    expect(page.get_by_role("heading", name="Descargar un archivo alojado")).to_be_in_viewport()
     context.close()
 
 
