@@ -8,6 +8,7 @@ from ..extensions import db
 from ..markdown import markdown_to_text
 from ..models import Resource
 from ..text import fold
+from . import words
 from .entries import refresh_entry
 
 
@@ -61,3 +62,4 @@ def index_resource(resource: Resource) -> None:
             {"id": resource.id, "title": fold(title), "body": fold(body)},
         )
     refresh_entry(resource)
+    words.remember(resource)

@@ -18,7 +18,7 @@ from ..i18n import N_
 from ..markdown import markdown_to_text
 from ..models import PUBLISHED, Distribution, Publisher, Resource, ResourceTheme
 from ..text import fold
-from . import cache, entries
+from . import cache, entries, words
 from .facets import concept_label, facet_items, filter_tests, tally
 
 PAGE_SIZE = 20
@@ -330,3 +330,32 @@ def describe(params: SearchParams) -> list[str]:
         else:
             words.append(f"año {value}")
     return words
+
+
+def suggest(params: SearchParams) -> str | None:
+    """For a search that found nothing: the query with each word the catalog does not know
+    replaced by its closest word ("getsion" → "gestión"), if that query finds something."""
+    written = _WORD.findall(params.q)
+    options = {
+        i: words.closest(fold(w))
+        for i, w in enumerate(written)
+        if len(w) >= words.MIN_LENGTH and not words.known(fold(w))
+    }
+    options = {i: found for i, found in options.items() if found}
+    if not options:
+        return None
+
+    def finds(trial: list[str]) -> bool:
+        attempt = SearchParams(q=" ".join(trial), filters=params.filters, sort=params.sort)
+        return search(attempt).total > 0
+
+    # every unknown word replaced by its closest word; else one word at a time
+    best = [options[i][0] if i in options else w for i, w in enumerate(written)]
+    if finds(best):
+        return " ".join(best)
+    for i, found in options.items():
+        for candidate in found[1:] if len(options) == 1 else found:
+            trial = written[:i] + [candidate] + written[i + 1 :]
+            if finds(trial):
+                return " ".join(trial)
+    return None

@@ -14,7 +14,7 @@ from ..models import PUBLISHED, WITHDRAWN, Distribution, Publisher, Resource
 from ..rdf import ontology
 from ..rdf.formats import FORMATS, asks_for_html, negotiate, rdf_response
 from ..rdf.mapping import publisher_graph, resource_to_graph
-from ..search.service import SearchParams, search
+from ..search.service import SearchParams, search, suggest
 from ..stewardship.checks import outcome_code, resource_checks
 from . import schemaorg
 from .files import send_hosted_file
@@ -272,6 +272,7 @@ def search_page():
         facets=_localised_facets(result.facets),
         params=params,
         facet_titles=FACET_TITLES,
+        suggestion=suggest(params) if result.total == 0 and params.q else None,
     )
 
 
