@@ -19,7 +19,7 @@ from ..text import fold
 MIN_LENGTH = 4
 THRESHOLD = 0.3  # pg_trgm's default similarity_threshold
 CANDIDATES = 5
-_WORD = re.compile(r"[^\W\d_]{%d,40}" % MIN_LENGTH, re.UNICODE)
+_WORD = re.compile(rf"[^\W\d_]{{{MIN_LENGTH},40}}", re.UNICODE)
 
 
 def trigrams(word: str) -> set[str]:
@@ -58,7 +58,7 @@ def remember(resource: Resource) -> None:
     found = words_of([resource.title, *resource.keyword_list])
     if not found:
         return
-    known = dict(
+    known: dict[str, str] = dict(
         db.session.execute(
             text("SELECT word, display FROM search_word WHERE word IN :words").bindparams(
                 db.bindparam("words", expanding=True)
@@ -103,16 +103,17 @@ def closest(word: str) -> list[str]:
             text("SELECT set_config('pg_trgm.similarity_threshold', :t, true)"),
             {"t": str(THRESHOLD)},
         )
-        rows = db.session.execute(
+        found = db.session.execute(
             text(
                 "SELECT word, display FROM search_word WHERE word % :w "
                 "ORDER BY similarity(word, :w) DESC, word LIMIT :n"
             ),
             {"w": word, "n": CANDIDATES},
         ).all()
+        rows = [(w, d) for w, d in found]
     else:
         grams = sorted(trigrams(word))
-        rows = db.session.execute(
+        near = db.session.execute(
             text(
                 "SELECT w.word, w.display FROM search_word_trigram AS t "
                 "JOIN search_word AS w ON w.word = t.word WHERE t.trigram IN :grams "
@@ -120,7 +121,7 @@ def closest(word: str) -> list[str]:
             ).bindparams(db.bindparam("grams", expanding=True)),
             {"grams": grams},
         ).all()
-        scored = [(similarity(w, word), w, d) for w, d in rows]
+        scored = [(similarity(w, word), w, d) for w, d in near]
         rows = [(w, d) for s, w, d in sorted(scored, key=lambda x: (-x[0], x[1])) if s >= THRESHOLD]
         rows = rows[:CANDIDATES]
     return [display for w, display in rows if w != word]
