@@ -84,3 +84,67 @@ def test_no_suggestion_that_finds_nothing_or_comes_from_a_draft(demo_app):
         change_status(resource, "withdrawn", Actor.system("test"), reason="Se publicó por error.")
         db.session.commit()
     assert _suggestion(client, "zarigueyaz")[1] is None
+
+
+THEME_URI = "https://catalogo.bogota.gov.co/def/datos-gov-co/funcion-publica"
+
+
+def _page(client, slug: str, **headers):
+    response = client.get(f"/recurso/{slug}", headers=headers)
+    tree = html5lib.parse(response.data)
+    section = tree.find(f".//{HTML}section[@aria-labelledby='h-relacionados']")
+    links = [] if section is None else section.findall(f".//{HTML}li/{HTML}a")
+    return response, [a.get("href").rsplit("/", 1)[-1] for a in links]
+
+
+def test_related_resources_share_keywords_themes_or_entity(app):
+    from .conftest import add_two_entities
+
+    add_two_entities(app)
+    theme = THEME_URI
+    with app.app_context():
+
+        def make(slug, publisher="entidad-a", status="published", **extra):
+            create_resource(
+                {
+                    "slug": slug,
+                    "title": slug.replace("-", " ").capitalize(),
+                    "type": "guia",
+                    "publisher": publisher,
+                    "status": status,
+                    **extra,
+                },
+                Actor.system("test"),
+            )
+
+        make("base", keywords=["Trámites", "Servicio"], themes=[theme])
+        make("dos-palabras", publisher="entidad-b", keywords=["tramites", "servicio"])
+        make("un-tema", publisher="entidad-b", themes=[theme])
+        make("palabra-y-entidad", keywords=["servicio"])
+        make("solo-entidad", publisher="entidad-a-unidad")
+        make("nada-en-comun", publisher="entidad-b")
+        make("borrador", keywords=["tramites", "servicio"], themes=[theme], status="draft")
+        make("retirado", keywords=["tramites", "servicio"], themes=[theme])
+        db.session.commit()
+        retired = db.session.execute(
+            db.select(Resource).where(Resource.slug == "retirado")
+        ).scalar_one()
+        change_status(retired, "withdrawn", Actor.system("test"), reason="Duplicado.")
+        db.session.commit()
+    client = app.test_client()
+    response, slugs = _page(client, "base")
+    # two keywords (6) > a keyword and the entity (4) > a theme (2) > the entity alone (1)
+    assert slugs == ["dos-palabras", "palabra-y-entidad", "un-tema", "solo-entidad"]
+    text = response.get_data(as_text=True)
+    assert "En común: Trámites, Servicio" in text or "En común: Servicio, Trámites" in text
+    # a related resource that changes changes the page: the old ETag no longer answers 304
+    etag = response.headers["ETag"]
+    assert client.get("/recurso/base", headers={"If-None-Match": etag}).status_code == 304
+    with app.app_context():
+        gone = db.session.execute(
+            db.select(Resource).where(Resource.slug == "un-tema")
+        ).scalar_one()
+        change_status(gone, "withdrawn", Actor.system("test"), reason="Ya no aplica.")
+        db.session.commit()
+    response, slugs = _page(client, "base", **{"If-None-Match": etag})
+    assert response.status_code == 200 and "un-tema" not in slugs

@@ -107,6 +107,7 @@ def register(app: Flask) -> None:
         truncate_words=truncate,
         json_script=json_script,
         de=of_name,  # Spanish-only pages
+        uri_label=uri_label,
         de_in_language=de_in_language,
         dict_without=lambda d, *keys: {k: v for k, v in d.items() if k not in keys},
     )

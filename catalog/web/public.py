@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
@@ -14,6 +16,7 @@ from ..models import PUBLISHED, WITHDRAWN, Distribution, Publisher, Resource
 from ..rdf import ontology
 from ..rdf.formats import FORMATS, asks_for_html, negotiate, rdf_response
 from ..rdf.mapping import publisher_graph, resource_to_graph
+from ..search.related import related
 from ..search.service import SearchParams, search, suggest
 from ..stewardship.checks import outcome_code, resource_checks
 from . import schemaorg
@@ -121,17 +124,23 @@ def resource_page(slug: str):
         return redirect(url_for("public.resource_rdf", slug=slug, ext=ext), 303)
 
     checks = resource_checks(resource)
+    others = related(resource)
     response = current_app.make_response(
         render_template(
             "public/resource.html",
             resource=resource,
             schema_org=schemaorg.dataset(resource),
             checks=checks,
+            related=others,
         )
     )
     # the page's language is part of the representation: a Spanish copy never answers English;
-    # so are the stewardship checks, which change with the date and with `catalog verify`
-    variant = f"html-{current_language()}-{outcome_code(checks)}"
+    # so are the stewardship checks, which change with the date and with `catalog verify`, and
+    # the related resources, which change when they do
+    linked = hashlib.sha256(
+        ",".join(f"{o.resource.id}.{o.resource.lock_version}" for o in others).encode()
+    ).hexdigest()[:12]
+    variant = f"html-{current_language()}-{outcome_code(checks)}-{linked}"
     response = _conditional(response, resource, variant)
     response.headers["Vary"] = "Accept"
     response.headers["Link"] = ", ".join(
