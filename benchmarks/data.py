@@ -144,6 +144,13 @@ def populate(app: Flask, total: int) -> float:
             if len(batch["r"]) >= BATCH:
                 _flush(batch)
         _flush(batch)
+        if db.engine.dialect.name == "postgresql":  # the copies took explicit ids
+            db.session.execute(
+                db.text(
+                    "SELECT setval(pg_get_serial_sequence('resource', 'id'), "
+                    "(SELECT max(id) FROM resource))"
+                )
+            )
         db.session.commit()
     return time.perf_counter() - started
 
@@ -153,6 +160,18 @@ def _flush(batch: dict[str, list[dict]]) -> None:
 
     from catalog.text import fold
 
+    for key, model in (
+        ("r", Resource),
+        ("k", ResourceKeyword),
+        ("t", ResourceTheme),
+        ("d", Distribution),
+        ("f", ResourceFragment),
+        ("e", SearchEntry),
+    ):
+        if batch[key]:
+            db.session.execute(insert(model.__table__), batch[key])
+            batch[key] = []
+    # after the resources: PostgreSQL checks resource_search.resource_id against them
     if batch["s"]:
         if db.engine.dialect.name == "sqlite":
             db.session.execute(
@@ -171,14 +190,3 @@ def _flush(batch: dict[str, list[dict]]) -> None:
                 ],
             )
         batch["s"] = []
-    for key, model in (
-        ("r", Resource),
-        ("k", ResourceKeyword),
-        ("t", ResourceTheme),
-        ("d", Distribution),
-        ("f", ResourceFragment),
-        ("e", SearchEntry),
-    ):
-        if batch[key]:
-            db.session.execute(insert(model.__table__), batch[key])
-            batch[key] = []

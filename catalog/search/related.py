@@ -37,9 +37,7 @@ def _shared(column, owner, values: list[str], exclude: int) -> dict[int, list[st
         .order_by(func.count().desc(), owner.desc())
         .limit(CANDIDATES)
     )
-    rows = db.session.execute(
-        select(owner, column).where(owner.in_(top), column.in_(values))
-    ).all()
+    rows = db.session.execute(select(owner, column).where(owner.in_(top), column.in_(values))).all()
     out: dict[int, list[str]] = {}
     for rid, value in rows:
         out.setdefault(rid, []).append(value)

@@ -266,6 +266,9 @@ def test_long_hashes_urls_titles_and_keywords_reflow_at_360px(site, browser, sha
             "/tema/mipg/integridad",
             "/entidad/secretaria-general/registro-activos",
             "/entidad/secretaria-general/esquema-publicacion",
+            f"/recurso/{_good_practice_slug(shared_demo)}",  # a good practice, every section
+            "/buscar?q=getsion",  # no results, with a suggestion
+            "/api/v1/docs",
         ),
     )
     context.close()
