@@ -32,9 +32,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     with app.app_context():
-        from .database import configure_engine
+        from .database import configure_engine, count_generations
 
         configure_engine(db.engine, app.config["CATALOG_DB_LOCK_TIMEOUT_MS"])
+        count_generations(db.engine)
 
     from .vocab import load_vocabularies
 
@@ -45,6 +46,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from .web import init_web
 
     register_error_handlers(app)
+    from .web.page_cache import init_page_cache
+
+    init_page_cache(app)  # first: its after_request hook runs after every other one
     from .faults import init_faults
 
     init_faults(app)
