@@ -98,8 +98,10 @@ def main() -> None:
         _serve("benchmarks.bare_app:app", bare_port, env),
     ]
     try:
-        print(f"gunicorn -w 2 each, wrk -t1 -c8 -d{seconds}s, {rounds} rounds alternating; "
-              f"database {database.split(':')[0]}")
+        print(
+            f"gunicorn -w 2 each, wrk -t1 -c8 -d{seconds}s, {rounds} rounds alternating; "
+            f"database {database.split(':')[0]}"
+        )
         print(f"{'endpoint':48s}{'catalog req/s':>14s}{'bare req/s':>12s}{'ratio':>8s}  target")
         for path, target in ENDPOINTS:
             mine, bare = [], []

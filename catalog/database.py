@@ -85,5 +85,7 @@ def generation() -> int:
     from .extensions import db
 
     return int(
-        db.session.execute(db.text("SELECT value FROM catalog_generation WHERE id = 1")).scalar_one()
+        db.session.execute(
+            db.text("SELECT value FROM catalog_generation WHERE id = 1")
+        ).scalar_one()
     )
