@@ -16,10 +16,9 @@ from __future__ import annotations
 import os
 import resource
 import statistics
-import sys
 import time
 
-from .data import make_app, populate
+from .data import arguments, make_app, populate
 
 FORMATS = ("nt", "ttl", "jsonld", "rdf")
 
@@ -115,9 +114,10 @@ def dump(client, ext: str) -> tuple[float, float, float, int]:
 
 
 def main() -> None:
-    total = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
-    subset = int(sys.argv[2]) if len(sys.argv) > 2 else 10_000
-    app, _ = make_app()
+    args, database = arguments()
+    total = int(args[0]) if args else 100_000
+    subset = int(args[1]) if len(args) > 1 else 10_000
+    app, _ = make_app(database)
     built = populate(app, total)
     print(f"catalog: {total} published resources (generated in {built:.0f} s)\n", flush=True)
     print(f"Simple approach on a {subset}-resource subset:")

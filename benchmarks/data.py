@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import os
+import sys
 import tempfile
 import time
 import uuid
@@ -33,6 +34,21 @@ from catalog.models import (  # noqa: E402
 )
 
 BATCH = 2000
+
+
+def arguments() -> tuple[list[str], str | None]:
+    """The benchmark's positional arguments and its `--database URL` (an empty database,
+    SQLite or PostgreSQL; without it, a temporary SQLite file)."""
+    args, database = [], None
+    rest = iter(sys.argv[1:])
+    for arg in rest:
+        if arg == "--database":
+            database = next(rest, None)
+        elif arg.startswith("--database="):
+            database = arg.split("=", 1)[1]
+        elif not arg.startswith("--"):
+            args.append(arg)
+    return args, database
 
 
 def make_app(database_url: str | None = None) -> tuple[Flask, Path | None]:

@@ -8,15 +8,15 @@ Prints the median and percentiles over repeated requests; the target is under 20
 from __future__ import annotations
 
 import statistics
-import sys
 import time
 
-from .data import make_app, populate
+from .data import arguments, make_app, populate
 
 
 def main() -> None:
-    total = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
-    app, _ = make_app()
+    args, database = arguments()
+    total = int(args[0]) if args else 100_000
+    app, _ = make_app(database)
     seconds = populate(app, total)
     print(f"catalog: {total} resources (built in {seconds:.1f} s)")
     client = app.test_client()

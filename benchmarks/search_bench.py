@@ -1,6 +1,6 @@
 """Search and page speed with a large catalog.
 
-    python -m benchmarks.search_bench [N] [--spread]      (default N = 100000)
+    python -m benchmarks.search_bench [N] [--spread] [--database URL]   (default N = 100000)
 
 Targets (issue #5): search with all facet counts under 50 ms median on SQLite; resource page
 under 15 ms median.
@@ -27,7 +27,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select, text
 
-from .data import make_app, populate
+from .data import arguments, make_app, populate
 
 TARGET_SEARCH = 50
 SEARCHES = [
@@ -81,9 +81,9 @@ def spread(app) -> None:
 
 
 def main() -> None:
-    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    args, database = arguments()
     total = int(args[0]) if args else 100_000
-    app, workdir = make_app()
+    app, workdir = make_app(database)
     try:
         seconds = populate(app, total)
         if "--spread" in sys.argv:

@@ -13,10 +13,9 @@ from __future__ import annotations
 import re
 import shutil
 import statistics
-import sys
 import time
 
-from .data import make_app, populate
+from .data import arguments, make_app, populate
 
 PASSWORD = "clave-de-benchmark-123"
 
@@ -26,8 +25,9 @@ def _csrf(html: str) -> str:
 
 
 def main() -> None:
-    total = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
-    app, workdir = make_app()
+    args, database = arguments()
+    total = int(args[0]) if args else 100_000
+    app, workdir = make_app(database)
     try:
         run(app, total)
     finally:
