@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 from html.parser import HTMLParser
 
 import nh3
@@ -31,10 +32,20 @@ def _shift_headings(html: str) -> str:
     return html
 
 
+# Both conversions are pure functions of the text: each distinct description is converted once
+# per process (pages, feeds, CKAN and RDF outputs ask for the same texts over and over).
+MEMO = 4096
+
+
 def render_markdown(text: str | None) -> Markup:
     """Safe HTML from user Markdown: no raw HTML, only http(s)/mailto links."""
     if not text:
         return Markup("")
+    return _render(text)
+
+
+@lru_cache(maxsize=MEMO)
+def _render(text: str) -> Markup:
     html = _shift_headings(_md.render(strip_unsafe(text)))
     clean = nh3.clean(
         html,
@@ -50,6 +61,11 @@ def markdown_to_text(text: str | None) -> str:
     """Plain text from Markdown (for feed summaries, meta descriptions, RDF literals)."""
     if not text:
         return ""
+    return _plain(text)
+
+
+@lru_cache(maxsize=MEMO)
+def _plain(text: str) -> str:
     html = _md.render(strip_unsafe(text))
     plain = nh3.clean(html, tags=set())
     return squash_spaces(_unescape(plain))

@@ -16,7 +16,7 @@ from ..extensions import db
 from ..models import PUBLISHED, Distribution, Publisher, Resource, ResourceKeyword, ResourceTheme
 from ..text import fold
 from . import bp, ckan_query
-from .ckan_package import ckan_license_id, organization_dict, package_dict
+from .ckan_package import ckan_license_id, organization_dict, package_dict, package_options
 
 MAX_ROWS = 1000
 
@@ -172,7 +172,9 @@ def action_package_search(params):
     except ckan_query.QueryError as error:
         raise ActionError(409, "Validation Error", f"sort: {error}", sort=[str(error)]) from None
     count = db.session.execute(db.select(func.count()).select_from(stmt.subquery())).scalar_one()
-    results = db.session.execute(stmt.order_by(*order).offset(start).limit(rows)).scalars()
+    results = db.session.execute(
+        stmt.order_by(*order).offset(start).limit(rows).options(*package_options())
+    ).scalars()
     facets = _facets(stmt, params)
     return {
         "count": count,
@@ -284,7 +286,10 @@ def action_organization_show(params):
         data["packages"] = [
             package_dict(r)
             for r in db.session.execute(
-                _published().where(Resource.publisher_id == publisher.id).limit(1000)
+                _published()
+                .where(Resource.publisher_id == publisher.id)
+                .limit(1000)
+                .options(*package_options())
             ).scalars()
         ]
     return data
