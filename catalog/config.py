@@ -39,6 +39,8 @@ def load_settings(instance_path: str) -> dict:
         "CATALOG_SIGNIN_LIMIT": int(env.get("CATALOG_SIGNIN_LIMIT", 10)),
         "CATALOG_SIGNIN_WINDOW_SECONDS": int(env.get("CATALOG_SIGNIN_WINDOW_SECONDS", 600)),
         "CATALOG_PAGE_SIZE": int(env.get("CATALOG_PAGE_SIZE", 100)),
+        # public pages kept per database generation (catalog.web.page_cache); "0" turns it off
+        "CATALOG_PAGE_CACHE": env.get("CATALOG_PAGE_CACHE", "1") not in ("0", "false", "no"),
         "CATALOG_MAX_PAGE_SIZE": int(env.get("CATALOG_MAX_PAGE_SIZE", 1000)),
         # harvesting: hosts allowed although they would be refused (`host[:port]`, comma-
         # separated), the size cap and the overall deadline of one document, pages per run

@@ -82,6 +82,7 @@ def _key() -> tuple | None:
         datetime.now(BOGOTA).date().toordinal(),  # overdue reviews turn with the day
         date.today().toordinal(),
         current_language(),
+        request.host_url,  # links are absolute: another host or scheme is another page
         request.full_path,
         request.headers.get("Accept", ""),
         request.headers.get("Accept-Language", "") if "lang" not in request.args else "",
