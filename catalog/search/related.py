@@ -6,14 +6,14 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import PUBLISHED, Publisher, Resource, ResourceKeyword, ResourceTheme
 
 LIMIT = 5
-CANDIDATES = 200  # per kind of link, the resources with most in common
+PER_VALUE = 300  # resources looked at per shared keyword or theme, newest first
 KEYWORD, THEME, ENTITY = 3, 2, 1  # what one shared keyword, theme or the entity weighs
 
 
@@ -27,20 +27,19 @@ class Related:
 
 
 def _shared(column, owner, values: list[str], exclude: int) -> dict[int, list[str]]:
-    if not values:
-        return {}
-    top = (
-        select(owner)
-        .join(Resource, Resource.id == owner)
-        .where(column.in_(values), owner != exclude, Resource.status == PUBLISHED)
-        .group_by(owner)
-        .order_by(func.count().desc(), owner.desc())
-        .limit(CANDIDATES)
-    )
-    rows = db.session.execute(select(owner, column).where(owner.in_(top), column.in_(values))).all()
+    """For each value, the newest published resources that carry it (an index range each,
+    bounded: a theme half the catalog shares costs no more than a rare keyword)."""
     out: dict[int, list[str]] = {}
-    for rid, value in rows:
-        out.setdefault(rid, []).append(value)
+    for value in values:
+        ids = db.session.execute(
+            select(owner)
+            .join(Resource, Resource.id == owner)
+            .where(column == value, owner != exclude, Resource.status == PUBLISHED)
+            .order_by(owner.desc())
+            .limit(PER_VALUE)
+        ).scalars()
+        for rid in ids:
+            out.setdefault(rid, []).append(value)
     return out
 
 

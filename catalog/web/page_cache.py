@@ -81,11 +81,10 @@ def _key() -> tuple | None:
         generation(),
         datetime.now(BOGOTA).date().toordinal(),  # overdue reviews turn with the day
         date.today().toordinal(),
-        current_language(),
+        current_language(),  # what ?lang, the cookie or Accept-Language chose
         request.host_url,  # links are absolute: another host or scheme is another page
         request.full_path,
         request.headers.get("Accept", ""),
-        request.headers.get("Accept-Language", "") if "lang" not in request.args else "",
     )
 
 
