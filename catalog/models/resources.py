@@ -174,7 +174,10 @@ _registry_columns()
 
 class ResourceKeyword(db.Model):
     __tablename__ = "resource_keyword"
-    __table_args__ = (UniqueConstraint("resource_id", "keyword_key"),)
+    __table_args__ = (
+        UniqueConstraint("resource_id", "keyword_key"),
+        Index("ix_resource_keyword_key_resource", "keyword_key", "resource_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     resource_id: Mapped[int] = mapped_column(ForeignKey("resource.id", ondelete="CASCADE"))

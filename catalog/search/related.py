@@ -13,7 +13,7 @@ from ..extensions import db
 from ..models import PUBLISHED, Publisher, Resource, ResourceKeyword, ResourceTheme
 
 LIMIT = 5
-PER_VALUE = 300  # resources looked at per shared keyword or theme, newest first
+PER_VALUE = 100  # resources looked at per shared keyword or theme, newest first
 KEYWORD, THEME, ENTITY = 3, 2, 1  # what one shared keyword, theme or the entity weighs
 
 
@@ -27,14 +27,13 @@ class Related:
 
 
 def _shared(column, owner, values: list[str], exclude: int) -> dict[int, list[str]]:
-    """For each value, the newest published resources that carry it (an index range each,
-    bounded: a theme half the catalog shares costs no more than a rare keyword)."""
+    """For each value, the newest resources that carry it: one bounded index range each (a
+    theme half the catalog shares costs no more than a rare keyword)."""
     out: dict[int, list[str]] = {}
     for value in values:
         ids = db.session.execute(
             select(owner)
-            .join(Resource, Resource.id == owner)
-            .where(column == value, owner != exclude, Resource.status == PUBLISHED)
+            .where(column == value, owner != exclude)
             .order_by(owner.desc())
             .limit(PER_VALUE)
         ).scalars()
@@ -51,49 +50,55 @@ def related(resource: Resource, limit: int = LIMIT) -> list[Related]:
     by_theme = _shared(
         ResourceTheme.concept_uri, ResourceTheme.resource_id, resource.theme_uris, resource.id
     )
-    family = resource.publisher.entity.family_ids
+    family = set(resource.publisher.entity.family_ids)
     scores: Counter[int] = Counter()
     for rid, keys in by_keyword.items():
         scores[rid] += KEYWORD * len(keys)
     for rid, uris in by_theme.items():
         scores[rid] += THEME * len(uris)
-    if len(scores) < limit:  # few links: the entity's latest resources fill the list
-        latest = db.session.execute(
-            select(Resource.id)
-            .where(
-                Resource.publisher_id.in_(family),
-                Resource.status == PUBLISHED,
-                Resource.id != resource.id,
-            )
-            .order_by(Resource.updated_at.desc(), Resource.id.desc())
-            .limit(limit)
-        ).scalars()
-        for rid in latest:
-            scores[rid] += 0
+    published = select(Resource.id).where(Resource.status == PUBLISHED, Resource.id != resource.id)
+    latest = db.session.execute(  # the entity's latest fill a short list
+        published.where(Resource.publisher_id.in_(family))
+        .order_by(Resource.updated_at.desc(), Resource.id.desc())
+        .limit(limit)
+    ).scalars()
+    for rid in latest:
+        scores[rid] += 0
     if not scores:
         return []
-    found = db.session.execute(
-        select(Resource)
-        .where(Resource.id.in_(list(scores)), Resource.status == PUBLISHED)
-        .options(selectinload(Resource.publisher).selectinload(Publisher.parent))
-    ).scalars()
-    items = []
-    for other in found:
-        same = other.publisher_id in family
-        items.append(
-            Related(
-                other,
-                scores[other.id] + (ENTITY if same else 0),
-                [written[k] for k in sorted(by_keyword.get(other.id, []))],
-                sorted(by_theme.get(other.id, [])),
-                same,
-            )
-        )
-    items.sort(
+    # rank on a few columns of the published candidates; load only the winners
+    rows = db.session.execute(
+        select(
+            Resource.id,
+            Resource.publisher_id,
+            Resource.modified,
+            Resource.issued,
+            Resource.updated_at,
+        ).where(Resource.id.in_(list(scores)), Resource.status == PUBLISHED)
+    ).all()
+    ranked = sorted(
+        rows,
         key=lambda r: (
-            -r.score,
-            -(r.resource.modified or r.resource.issued or r.resource.updated_at.date()).toordinal(),
-            r.resource.id,
+            -(scores[r.id] + (ENTITY if r.publisher_id in family else 0)),
+            -(r.modified or r.issued or r.updated_at.date()).toordinal(),
+            r.id,
+        ),
+    )[:limit]
+    by_id = {
+        r.id: r
+        for r in db.session.execute(
+            select(Resource)
+            .where(Resource.id.in_([r.id for r in ranked]))
+            .options(selectinload(Resource.publisher).selectinload(Publisher.parent))
+        ).scalars()
+    }
+    return [
+        Related(
+            by_id[r.id],
+            scores[r.id] + (ENTITY if r.publisher_id in family else 0),
+            [written[k] for k in sorted(by_keyword.get(r.id, []))],
+            sorted(by_theme.get(r.id, [])),
+            r.publisher_id in family,
         )
-    )
-    return items[:limit]
+        for r in ranked
+    ]
