@@ -8,8 +8,8 @@ under 15 ms median.
 Search outcomes are remembered per catalog state (catalog.search.cache) and whole pages per
 database generation (catalog.web.page_cache), so each search is measured twice: cold (both are
 dropped before every request: the full-text match, the GROUP BY, the page query and the
-rendering all run) and warm (the same URL again: the kept page). Pages are measured cold. The process-wide
-decoding of facet combinations (immutable rows) is not dropped.
+rendering all run) and warm (the same URL again: the kept page). Pages are measured cold.
+The process-wide decoding of facet combinations (immutable rows) is not dropped.
 
 The copies of the demo district share the demo's 60 facet combinations, the best case for
 counting. --spread gives every copy a random year (1990–2025) and publisher, then rebuilds the
