@@ -63,12 +63,21 @@ def select_locale() -> str:
     if not has_request_context() or spanish_only():
         return FORMAT_LOCALES[DEFAULT_LANGUAGE]
     g.language_negotiated = True
+    return FORMAT_LOCALES[requested_language()]
+
+
+def requested_language() -> str:
+    """'es' or 'en' as this request would choose it (?lang, the cookie, Accept-Language),
+    without marking the response as negotiated: the page cache's key (an output that never
+    asks for the language does not vary by it)."""
+    if spanish_only():
+        return DEFAULT_LANGUAGE
     choice = request.args.get("lang")
     if choice not in LANGUAGES:
         choice = request.cookies.get(COOKIE)
     if choice not in LANGUAGES:
         choice = request.accept_languages.best_match(LANGUAGES, default=DEFAULT_LANGUAGE)
-    return FORMAT_LOCALES[choice]
+    return choice
 
 
 def current_language() -> str:

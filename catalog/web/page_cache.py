@@ -21,7 +21,7 @@ from flask import Flask, Response, current_app, g, request
 from werkzeug.datastructures import Headers
 
 from ..database import generation
-from ..i18n import current_language
+from ..i18n import requested_language
 from ..services.resources import BOGOTA
 
 MAX_BODY = 2 * 1024 * 1024
@@ -81,7 +81,7 @@ def _key() -> tuple | None:
         generation(),
         datetime.now(BOGOTA).date().toordinal(),  # overdue reviews turn with the day
         date.today().toordinal(),
-        current_language(),  # what ?lang, the cookie or Accept-Language chose
+        requested_language(),  # what ?lang, the cookie or Accept-Language choose
         request.host_url,  # links are absolute: another host or scheme is another page
         request.full_path,
         request.headers.get("Accept", ""),
