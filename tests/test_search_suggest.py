@@ -148,3 +148,20 @@ def test_related_resources_share_keywords_themes_or_entity(app):
         db.session.commit()
     response, slugs = _page(client, "base", **{"If-None-Match": etag})
     assert response.status_code == 200 and "un-tema" not in slugs
+
+
+def test_a_query_of_misspelt_words_costs_a_bounded_number_of_searches(shared_demo, monkeypatch):
+    from catalog.search import service
+
+    calls = []
+    real = service.search
+
+    def counting(params):
+        calls.append(params.q)
+        return real(params)
+
+    monkeypatch.setattr(service, "search", counting)
+    with shared_demo.test_request_context("/buscar"):
+        query = " ".join(["getsion", "documantal", "ciudadanai", "servicoi", "planeasion"] * 4)
+        service.suggest(service.SearchParams(q=query))
+    assert 1 <= len(calls) <= service.SUGGEST_TRIALS

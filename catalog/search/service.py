@@ -332,20 +332,26 @@ def describe(params: SearchParams) -> list[str]:
     return words
 
 
+SUGGEST_WORDS = 4  # unknown words looked up for one suggestion
+SUGGEST_TRIALS = 6  # searches tried at most before giving up
+
+
 def suggest(params: SearchParams) -> str | None:
     """For a search that found nothing: the query with each word the catalog does not know
     replaced by its closest word ("getsion" → "gestión"), if that query finds something."""
     written = _WORD.findall(params.q)
-    options = {
-        i: words.closest(fold(w))
-        for i, w in enumerate(written)
-        if len(w) >= words.MIN_LENGTH and not words.known(fold(w))
-    }
-    options = {i: found for i, found in options.items() if found}
+    unknown = [
+        i for i, w in enumerate(written) if len(w) >= words.MIN_LENGTH and not words.known(fold(w))
+    ][:SUGGEST_WORDS]
+    options = {i: found for i in unknown if (found := words.closest(fold(written[i])))}
     if not options:
         return None
+    budget = [SUGGEST_TRIALS]  # a query of junk words costs a bounded number of searches
 
     def finds(trial: list[str]) -> bool:
+        if budget[0] <= 0:
+            return False
+        budget[0] -= 1
         attempt = SearchParams(q=" ".join(trial), filters=params.filters, sort=params.sort)
         return search(attempt).total > 0
 
