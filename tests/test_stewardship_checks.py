@@ -217,5 +217,14 @@ def test_saving_an_overdue_resource_moves_its_review(demo_app):
         assert resource.reviewed_on is not None
         assert resource.next_review_on > date.today() + timedelta(days=300)
         assert db.session.execute(db.select(db.func.count(Revision.id))).scalar_one() == revisions
-        slug = resource.slug
+        slug, due = resource.slug, resource.next_review_on
     assert "Revisión vencida" not in demo_app.test_client().get(f"/recurso/{slug}").text
+    # the published record says so too: the catalog's dump (stored fragments) carries it
+    from rdflib import Graph
+
+    from catalog.rdf.namespaces import CGP
+
+    dump = demo_app.test_client().get("/catalog.nt?page_size=all").text
+    graph = Graph().parse(data=dump, format="nt")
+    subject = next(s for s in graph.subjects() if str(s).endswith(f"/recurso/{slug}"))
+    assert {o.toPython() for o in graph.objects(subject, CGP.nextReviewDate)} == {due}

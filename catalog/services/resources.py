@@ -23,7 +23,7 @@ from ..schemas import access_exceptions
 from ..text import slugify
 from . import snapshot as snap
 from .actors import Actor
-from .derived import next_review, refresh_derived
+from .derived import refresh_derived
 from .history import record_revision
 
 BOGOTA = ZoneInfo("America/Bogota")
@@ -281,7 +281,8 @@ def update_resource(
 
     `reviewed`: a person looked at the whole record and saved it (the workspace form, an API
     update): its review clock restarts today even when nothing else changed. That moves no
-    content, so it writes no revision."""
+    content, so it writes no revision; the published record still changes (its next review
+    date), so it is rendered again and stamped like any other write."""
     actor.require_write(resource)
     if expected_etag is not None and not etag_matches(expected_etag, resource.etag):
         raise PreconditionFailed(
@@ -299,17 +300,12 @@ def update_resource(
             access_exceptions.check(resource)
         if "status" in data and data["status"] != resource.status:
             _set_status(resource, data["status"], data.get("withdrawn_reason"))
-        previous_update, resource.updated_at = resource.updated_at, utcnow()
+        resource.updated_at = utcnow()
         revision = record_revision(resource, actor, action, before, summary)
         today = datetime.now(BOGOTA).date()
-        if revision is None:  # nothing changed: keep the version and the dates
-            if not reviewed or resource.reviewed_on == today:
-                raise _Unchanged
-            resource.updated_at = previous_update  # the content is untouched: not "updated"
-            resource.reviewed_on = today
-            resource.next_review_on = next_review(resource)
-            return resource
-        if reviewed:
+        if revision is None and (not reviewed or resource.reviewed_on == today):
+            raise _Unchanged  # nothing changed: keep the version and the dates
+        if reviewed:  # a review alone writes no revision, but moves the published review date
             resource.reviewed_on = today
         refresh_derived(resource)
     return resource
