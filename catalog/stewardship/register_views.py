@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, render_template, request
+from flask import Response, abort, render_template
 
-from ..errors import NotFound
+from ..paging import requested_page
 from ..services.bulk_import import template_csv, template_xlsx
 from ..tabular import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, Sheet, csv_bytes, xlsx_bytes
 from . import bp
@@ -27,17 +27,14 @@ def register_page(slug: str, register: str):
     """The register as an accessible table, a page of rows at a time, with its downloads."""
     built = build_register(KINDS[register], find_entity(slug))
     total = len(built.rows)
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = request.args.get("pagina", "1")
-    if not page.isdigit() or not 1 <= int(page) <= pages:
-        raise NotFound(f"Esa página no existe: el registro tiene {pages} páginas.")
-    first = (int(page) - 1) * PAGE_SIZE
+    page, pages = requested_page(total, PAGE_SIZE, "el registro")
+    first = (page - 1) * PAGE_SIZE
     return render_template(
         "stewardship/register.html",
         register=built,
         as_text=as_text,
         kinds=KINDS.values(),
-        page=int(page),
+        page=page,
         pages=pages,
         first=first,
         shown=range(first, min(first + PAGE_SIZE, total)),

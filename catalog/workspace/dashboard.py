@@ -8,7 +8,7 @@ from flask import redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
-from ..errors import Forbidden, NotFound
+from ..errors import Forbidden
 from ..extensions import db
 from ..models import (
     DRAFT,
@@ -20,6 +20,7 @@ from ..models import (
     Publisher,
     Resource,
 )
+from ..paging import requested_page
 from ..schemas.access_exceptions import attention_note, may_need_attention
 from ..services import resources as service
 from ..stewardship.reviews import due_reviews
@@ -82,17 +83,14 @@ def entity_dashboard(slug: str):
         ).scalar_one()
     else:
         total = sum(counts.values())
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = request.args.get("pagina", "1")
-    if not page.isdigit() or not 1 <= int(page) <= pages:
-        raise NotFound("Esa página no existe.")
+    page, pages = requested_page(total, PAGE_SIZE, "la lista")
     resources = list(
         db.session.execute(
             db.select(Resource)
             .where(*conditions)
             .order_by(Resource.updated_at.desc(), Resource.id.desc())
             .limit(PAGE_SIZE)
-            .offset((int(page) - 1) * PAGE_SIZE)
+            .offset((page - 1) * PAGE_SIZE)
             .options(selectinload(Resource.publisher).selectinload(Publisher.parent))
         ).scalars()
     )
@@ -103,7 +101,7 @@ def entity_dashboard(slug: str):
         attention=attention(publisher),
         failing_sources=failing_sources(family),
         counts=counts,
-        page=int(page),
+        page=page,
         pages=pages,
         total=total,
         status=status if status in counts else None,
