@@ -1,10 +1,9 @@
-"""Search outcomes remembered per catalog state (repeated searches skip the database work).
+"""Search outcomes remembered per database state (repeated searches skip the database work).
 
-Every write to a resource appends a revision, which moves the catalog-wide chain head, and
-stamps the resource's updated_at; the pair names the state of the catalog in two index
-lookups. An outcome (total, facet counts, the page's ids) is kept under that state, so a write
-makes every remembered outcome unreachable. Labels (publisher names, vocabularies) are not
-remembered: they are read on every request.
+The state is the database's generation (catalog.database.count_generations): a counter every
+committed write moves on, from any process. An outcome (total, facet counts, the page's ids) is
+kept under it, so a write makes every remembered outcome unreachable. Labels (publisher names,
+vocabularies) are not remembered: they are read on every request.
 """
 
 from __future__ import annotations
@@ -14,10 +13,8 @@ from collections import Counter, OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
-
+from ..database import generation
 from ..extensions import db
-from ..models import ChainHead, Resource
 
 LIMIT = 256
 
@@ -34,11 +31,8 @@ _lock = threading.Lock()
 
 
 def catalog_state() -> tuple:
-    """A value that changes with every write to the catalog's resources."""
-    head = select(ChainHead.hash).where(ChainHead.id == 1).scalar_subquery()
-    newest = select(func.max(Resource.updated_at)).scalar_subquery()
-    row = db.session.execute(select(head, newest)).one()
-    return (db.engine.url.render_as_string(), row[0], row[1])
+    """A value that changes with every write to the database."""
+    return (db.engine.url.render_as_string(), generation())
 
 
 def remembered(key: Hashable, compute: Callable[[], Outcome]) -> Outcome:
